@@ -1,0 +1,95 @@
+"""The Typer application and what every command shares: the store option, output formats, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from medpolicy.errors import MedpolicyError
+
+app = typer.Typer(
+    name="medpolicy",
+    help="Read health-plan medical policies and answer, for any billing code, what each payer says about it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_DB = "medpolicy.db"
+
+
+def db_url(db: str | None) -> str:
+    """The store to open: --db, else $MEDPOLICY_DB, else medpolicy.db in the working directory."""
+    return db or os.environ.get("MEDPOLICY_DB") or DEFAULT_DB
+
+
+DbOption = typer.Option(None, "--db", help="Store: a SQLite path or a SQLAlchemy URL (default $MEDPOLICY_DB or medpolicy.db).")
+
+
+class RowFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def user_errors(exit_code: int = 1) -> Iterator[None]:
+    """Turn MedpolicyError into one line on stderr and an exit code, never a traceback."""
+    try:
+        yield
+    except MedpolicyError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(exit_code) from None
+
+
+def guarded(fn: Callable[[], T], exit_code: int = 1) -> T:
+    with user_errors(exit_code):
+        return fn()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def emit_rows(rows: Sequence[dict[str, Any]], fmt: RowFormat, columns: Sequence[str], title: str | None = None) -> None:
+    """Print rows as a Rich table, JSON Lines or CSV (same columns in every format)."""
+    if fmt is RowFormat.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt is RowFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)

@@ -1,0 +1,268 @@
+"""Find billing and diagnosis codes, right rather than greedy.
+
+A candidate is anything shaped like a code; it becomes a code only when its context
+says so. Five-digit numbers are the hard case (years are four digits, but ZIP codes,
+transmittal numbers, counts and reference pages are five): outside code tables they
+need a cue ("CPT", "code(s)", a list that has one). References are never searched.
+Ranges ("C18.0 – C18.9", "86355-86357") become ranges, not two codes.
+
+Each code gets a role (listed in a coding section, table or the policy's code list;
+mentioned elsewhere) and, where the document ties one, a coverage status: the code's
+own line, else the lead-in its table sits under ("Considered Experimental ... :"),
+else the policy's single position when every position agrees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from medpolicy.codes.systems import canonical, is_icd10cm
+from medpolicy.extract.lines import Line, clean_inline
+from medpolicy.extract.sections import SectionSpan
+from medpolicy.extract.status import classify_status
+from medpolicy.model import CodeFact, CodeRange
+
+_CANDIDATE = re.compile(
+    r"(?<![\w.\-/#@$§&])"
+    r"(?P<code>\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)"
+    r"(?![\w]|\.\d|,\d{3}|-\d{4}\b|%)"
+)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|through|thru)\s*$", re.I)
+_CUE = re.compile(r"\b(?:cpt|hcpcs|codes?|procedures?|icd-?10(?:-cm)?|icd|diagnos[ie]s|dx|billed|report(?:ed)?|"
+                  r"add(?:ed)?|remov(?:ed)?|delet(?:ed)?)\b", re.I)
+_NOT_A_CODE_BEFORE = re.compile(
+    r"(?:transmittal|\btn|\bcr|zip|p\.?\s?o\.?\s+box|\bbox|suite|\bste|fax|phone|tel|pmid|nct|\bno\.|#|"
+    r"\bnumber:?|\bid:?|page|pages|vol\.?|volume|issue|\$|usd|approximately|about|over|under|total\s+of|n\s*=)\s*$",
+    re.I,
+)
+_EXAMPLE = re.compile(r"\b(?:example|e\.g\.|for instance|such as)\b", re.I)
+_RETIRED = re.compile(r"\b(?:delet(?:ed|ion)|remov(?:ed|al)|terminat(?:ed|ion)|discontinued|retired|replaced\s+by|"
+                      r"no\s+longer|expired|archived|was\s+valid)\b", re.I)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_LIST_SEP = re.compile(r"^\s*(?:,|;|/|and|or|,\s*and|,\s*or|\|)?\s*$", re.I)
+_ICD_CONTEXT = re.compile(r"\bicd|\bdiagnos|\bdx\b", re.I)
+_DENTAL = re.compile(r"\b(?:cdt|dental)\b", re.I)
+
+LISTING_KINDS = frozenset({"coding", "policy"})
+MENTION_KINDS = frozenset({"history", "description", "rationale", "related", "definitions", "boilerplate", "guidance"})
+
+
+@dataclass(slots=True)
+class _Hit:
+    system: str
+    code: str
+    line: Line
+    start: int  # offset in text
+    end: int
+    col: int  # column in line.raw
+    kind: str  # section kind
+    section: SectionSpan | None
+
+
+@dataclass(slots=True)
+class CodeFindings:
+    codes: list[CodeFact] = field(default_factory=list)
+    ranges: list[CodeRange] = field(default_factory=list)
+    lead_in_statuses: set[str] = field(default_factory=set)
+
+
+def _system_for(raw: str, context: str, kind: str) -> str | None:
+    """Which system a candidate string belongs to here, or None when it is no code here."""
+    if raw.isdigit():
+        return "CPT"
+    if re.fullmatch(r"\d{4}[FTU]", raw):
+        return "CPT"
+    if re.fullmatch(r"[A-Z]\d{4}", raw):
+        if raw[0] == "D":
+            return "CDT" if _DENTAL.search(context) else None
+        if _ICD_CONTEXT.search(context) and is_icd10cm(raw) and raw[0] not in "JQGS":
+            return "ICD-10-CM"
+        return "HCPCS" if raw[0] in "ABCEGHJKLMPQRSTV" else None
+    if is_icd10cm(raw):
+        return "ICD-10-CM"
+    return None
+
+
+def _has_list_cue(raw: str, col: int) -> bool:
+    """A cue word earlier in the line, reached through a list of other codes ('codes 96365, 96367 and S2107')."""
+    before = raw[:col]
+    # strip trailing codes and separators so the cue may sit before a list
+    stripped = re.sub(r"(?:(?:\b[A-Z]?\d{4,5}[A-Z]?\b|\b[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)[\s,;/]*(?:and|or)?\s*)+$",
+                      "", before)
+    return bool(_CUE.search(stripped[-60:]))
+
+
+def _line_is_code_row(line: Line, col: int) -> bool:
+    """The code opens its line or a table cell (code tables, one-code-per-line lists)."""
+    before = line.raw[:col]
+    return not before.strip(" \t|•*-–·>[](") or before.rstrip().endswith(("|", "\t")) or "\t" in before[-2:]
+
+
+def _accept(hit_raw: str, system: str, line: Line, col: int, kind: str, context: str) -> bool:
+    raw = line.raw
+    for url in _URL.finditer(raw):
+        if url.start() <= col < url.end():
+            return False
+    before = raw[max(0, col - 30):col]
+    if _NOT_A_CODE_BEFORE.search(before):
+        return False
+    row = _line_is_code_row(line, col)
+    cue = _has_list_cue(raw, col)
+    if system == "CPT" and hit_raw.isdigit():
+        if int(hit_raw) < 100:
+            return False
+        if kind in LISTING_KINDS or kind == "preamble":
+            return row or cue or _all_tokens_are_codes(line)
+        return cue or (row and _all_tokens_are_codes(line))
+    if system == "ICD-10-CM" and "." not in hit_raw:
+        ctx = _ICD_CONTEXT.search(context) is not None
+        if kind in LISTING_KINDS:
+            return row or ctx or cue
+        return ctx and (row or cue)
+    return True
+
+
+def _all_tokens_are_codes(line: Line) -> bool:
+    tokens = re.findall(r"[\w.]+", line.text)
+    return bool(tokens) and all(_CANDIDATE.fullmatch(t) for t in tokens)
+
+
+def _description_after(line: Line, end_col: int, next_lines: list[Line]) -> str | None:
+    """The text following a code that opens its row: 'J9035 Injection, bevacizumab, 10 mg'."""
+    rest = line.raw[end_col:]
+    if "|" in rest:
+        cells = [c.strip() for c in rest.split("|")]
+        rest = next((c for c in cells if c), "")
+    rest = clean_inline(rest).lstrip(":-–—\t ").strip()
+    if not rest or _CANDIDATE.match(rest) and len(rest.split()) <= 2:
+        return None
+    if _CANDIDATE.match(rest.split()[0]) or re.match(r"^(?:-|–|to|through)\b", rest):
+        return None
+    parts = [rest]
+    for nxt in next_lines[:3]:
+        t = nxt.text
+        if not t or nxt.furniture or not t[0].islower():
+            break
+        parts.append(t)
+    desc = " ".join(parts)
+    return desc[:400] if len(desc) > 1 else None
+
+
+def find_codes(
+    text: str,
+    lines: list[Line],
+    sections: list[SectionSpan],
+    kind_by_line: list[str],
+    section_by_line: list[SectionSpan | None],
+    doc_status: str | None,
+    skip_lines: set[int],
+) -> CodeFindings:
+    """Every code and code range in the document, with role, description and coverage."""
+    hits: list[_Hit] = []
+    for ln in lines:
+        kind = kind_by_line[ln.index]
+        if kind == "references" or ln.index in skip_lines or ln.furniture or not ln.raw.strip():
+            continue
+        for m in _CANDIDATE.finditer(ln.raw):
+            raw = m.group("code")
+            context = ln.raw + " " + _section_heading(section_by_line[ln.index])
+            system = _system_for(raw, context, kind)
+            if system is None and kind == "coding" and "." in raw and _ICD_CONTEXT.search(context) \
+                    and _line_is_code_row(ln, m.start()):
+                system = "ICD-10-CM"  # listed by the document though absent from the current code set
+            if system is None or not _accept(raw, system, ln, m.start(), kind, context):
+                continue
+            hits.append(_Hit(system, canonical(system, raw), ln, ln.start + m.start(), ln.start + m.end(),
+                             m.start(), kind, section_by_line[ln.index]))
+
+    findings = CodeFindings()
+    in_range: set[int] = set()
+    for i in range(len(hits) - 1):
+        a, b = hits[i], hits[i + 1]
+        if a.line is b.line and a.system == b.system and _RANGE_JOIN.match(text[a.end:b.start]) and a.code < b.code:
+            status = _code_status(a, lines, kind_by_line)
+            findings.ranges.append(CodeRange(a.system, a.code, b.code, [(a.start, b.end)], status))
+            in_range.update((i, i + 1))
+
+    by_key: dict[tuple[str, str], CodeFact] = {}
+    for i, h in enumerate(hits):
+        if i in in_range:
+            continue
+        role = _role(h)
+        fact = by_key.get((h.system, h.code))
+        if fact is None:
+            fact = CodeFact(h.system, h.code, None, role, None, [])
+            by_key[(h.system, h.code)] = fact
+        fact.spans.append((h.start, h.end))
+        if role == "listed":
+            fact.role = "listed"
+            if fact.description is None and _line_is_code_row(h.line, h.col):
+                fact.description = _description_after(h.line, h.col + len(h.line.raw[h.col:h.end - h.line.start]),
+                                                      lines[h.line.index + 1:h.line.index + 4])
+            if fact.coverage is None:
+                fact.coverage = _code_status(h, lines, kind_by_line)
+    for fact in by_key.values():
+        if fact.role == "listed" and fact.coverage is None and doc_status is not None:
+            fact.coverage = doc_status
+        if fact.role == "mentioned":
+            fact.coverage = None
+    findings.codes = list(by_key.values())
+    for rng in findings.ranges:
+        if rng.coverage is None:
+            rng.coverage = doc_status
+    return findings
+
+
+def _section_heading(section: SectionSpan | None) -> str:
+    return section.heading if section else ""
+
+
+def _role(h: _Hit) -> str:
+    if h.kind in MENTION_KINDS:
+        return "mentioned"
+    before = h.line.raw[:h.col]
+    sentence_start = max(before.rfind(". "), before.rfind("? "), 0)
+    lead = before[sentence_start:]
+    if _EXAMPLE.search(lead) or _RETIRED.search(lead):
+        return "mentioned"
+    return "listed"
+
+
+def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | None:
+    """The coverage a code's own line or its table's lead-in gives it."""
+    own = h.line.raw[h.end - h.line.start:]
+    status = classify_status(clean_inline(own))
+    if status:
+        return status
+    # walk up to the nearest lead-in: a heading-like line, a line ending with ':' or a 'following ... codes' line
+    sec_first = h.section.heading_line if h.section else 0
+    for idx in range(h.line.index - 1, max(sec_first, h.line.index - 40) - 1, -1):
+        ln = lines[idx]
+        t = ln.text
+        if not t or ln.furniture:
+            continue
+        if _is_lead_in(t):
+            return classify_status(_paragraph(lines, idx, stop=h.line.index))
+    if h.section is not None:
+        return classify_status(h.section.heading)
+    return None
+
+
+def _paragraph(lines: list[Line], idx: int, stop: int) -> str:
+    """The lead-in line with the wrapped lines of its sentence (stopping at blanks and code rows)."""
+    first = idx
+    while first > 0 and lines[first - 1].text and not _CANDIDATE.match(lines[first - 1].text) and idx - first < 4:
+        first -= 1
+    last = idx
+    while last + 1 < stop and lines[last + 1].text and not _CANDIDATE.match(lines[last + 1].text) and last - idx < 4:
+        last += 1
+    return " ".join(lines[i].text for i in range(first, last + 1))
+
+
+def _is_lead_in(text: str) -> bool:
+    if _CANDIDATE.match(text):
+        return False
+    if text.rstrip(" |").endswith(":"):
+        return True
+    return bool(re.search(r"\bthe\s+following\b.*\bcodes?\b|\bcodes?\b.*\bthe\s+following\b", text, re.I))

@@ -1,0 +1,170 @@
+"""Coverage positions: the sentences (or table cells) that state a status, with criteria.
+
+Positions come from policy sections. A document without one (a bulletin, a plan that
+prints no headings) is read whole, less its history, references, evidence review and
+boilerplate. Disclaimers ("Each benefit plan defines which services are covered") state
+no position and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medpolicy.extract.lines import Line, clean_inline
+from medpolicy.extract.sections import heading_kind
+from medpolicy.extract.status import classify_status
+from medpolicy.model import CoveragePosition
+
+_BOILERPLATE = re.compile(
+    r"benefit\s+(?:plan|contract|booklet|design|coverage\s+determinations?|language|limitations)|member'?s?\s+(?:benefit|contract|plan)|"
+    r"summary\s+plan\s+description|plan\s+documents?|certificate\s+of\s+coverage|evidence\s+of\s+coverage|"
+    r"not\s+an\s+authorization|benefits\s+are\s+determined|should\s+(?:consult|contact|refer)|"
+    r"informational\s+purposes|this\s+(?:policy|guideline|document)\s+(?:informs|is\s+intended|does\s+not)|"
+    r"may\s+not\s+be\s+all[-\s]inclusive|presence\s+or\s+absence\s+of|is\s+not\s+intended\s+to|"
+    r"no\s+(?:national|local)\s+coverage\s+determination|in\s+the\s+absence\s+of\s+a\s+national|"
+    r"which\s+services\s+are\s+covered|reserves?\s+the\s+right|medical\s+advice|"
+    r"does\s+not\s+(?:guarantee|imply)|subject\s+to\s+(?:the\s+)?(?:terms|limits|conditions)|"
+    r"terms\s+and\s+conditions|prior\s+authorization\s+(?:is|may\s+be)\s+required|is\s+a\s+guide",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])")
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦\-*–]|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+")
+_SUBJECT_SPLIT = re.compile(
+    r"\s+(?:is|are|was|were|may\s+be|will\s+be|shall\s+be|would\s+be|must\s+be|remains?|meets?)\s+"
+    r"(?:considered|deemed|regarded|not|eligible|covered|experimental|investigational|medically|the\s+definition)",
+    re.I,
+)
+_OBJECT_AFTER = re.compile(
+    r"\b(?:considers?|covers?|will\s+(?:not\s+)?cover|(?:will|may)\s+(?:not\s+)?consider\s+reimbursement\s+(?:of|for)|"
+    r"added|adding|does\s+not\s+cover)\s+(?:the\s+following\s+)?(?P<obj>.+?)"
+    r"(?:\s+(?:as|to\s+be|to\s+policy\s+as|medically|experimental|investigational|not|when|for\s+individuals|for\s+members)\b|[.:;]|$)",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Unit:
+    text: str
+    start: int
+    end: int
+    line_index: int
+
+
+def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
+    """Sentences and list items in the given lines, wrapped lines joined, each with its offsets."""
+    units: list[_Unit] = []
+    buf: list[Line] = []
+
+    def flush() -> None:
+        if not buf:
+            return
+        # build joined text and a map back to offsets
+        pieces: list[tuple[str, int]] = []
+        for ln in buf:
+            t = ln.raw.replace("\f", " ")
+            lead = len(t) - len(t.lstrip())
+            pieces.append((t.strip(), ln.start + lead))
+        joined = ""
+        offsets: list[int] = []
+        for txt, off in pieces:
+            if joined:
+                joined += " "
+                offsets.append(offsets[-1] if offsets else off)
+            joined += txt
+            offsets.extend(range(off, off + len(txt)))
+        cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(joined)] + [len(joined)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            seg = joined[a:b].strip()
+            if not seg:
+                continue
+            lead = joined.find(seg, a)
+            s_off = offsets[lead] if lead < len(offsets) else buf[0].start
+            e_idx = min(lead + len(seg), len(offsets)) - 1
+            e_off = offsets[e_idx] + 1 if e_idx >= 0 else s_off
+            units.append(_Unit(clean_inline(seg), s_off, e_off, buf[0].index))
+        buf.clear()
+
+    prev = -2
+    for i in indexes:
+        ln = lines[i]
+        if ln.furniture:
+            continue
+        t = ln.text
+        heading = bool(t) and heading_kind(t) is not None and len(t) < 60
+        if not t or heading or i != prev + 1 or _LIST_ITEM.match(ln.raw) or "\t" in ln.raw.strip() or "|" in t:
+            flush()
+        if t and not heading:
+            buf.append(ln)
+        prev = i
+    flush()
+    return units
+
+
+def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePosition]:
+    """Coverage positions stated in the given lines (in order), criteria attached."""
+    units = _units(lines, indexes)
+    positions: list[CoveragePosition] = []
+    seen: set[tuple[str, str]] = set()
+    for i, u in enumerate(units):
+        text = u.text
+        if len(text) < 20 or len(text.split()) < 4 or _BOILERPLATE.search(text) or _is_table_lead_in(text):
+            continue
+        status = classify_status(text)
+        if status is None:
+            continue
+        key = (status, re.sub(r"\W+", " ", text.lower())[:160])
+        if key in seen:
+            continue
+        seen.add(key)
+        positions.append(
+            CoveragePosition(status, text[:1000], _applies_to(text), _criteria(units, i), [(u.start, u.end)])
+        )
+    return positions
+
+
+def _is_table_lead_in(text: str) -> bool:
+    """'CPT codes not covered for indications listed in the CPB:' heads a code table; it is not a position."""
+    return text.endswith(":") and bool(re.search(r"\bcodes?\b", text, re.I)) and len(text) < 160
+
+
+def _criteria(units: list[_Unit], i: int) -> list[str]:
+    """List items that follow a statement ending in ':' ('... when ALL of the following are met:')."""
+    if not units[i].text.rstrip().endswith(":"):
+        return []
+    out: list[str] = []
+    for u in units[i + 1:i + 40]:
+        if classify_status(u.text) and not _LIST_ITEM.match(u.text):
+            break
+        m = _LIST_ITEM.match(u.text)
+        if not m:
+            if out:
+                break
+            continue
+        item = u.text[m.end():].strip()
+        if item:
+            out.append(item[:300])
+        if len(out) >= 20:
+            break
+    return out
+
+
+def _applies_to(text: str) -> str | None:
+    """The service a statement is about, shortened: its subject, or the object of 'covers'/'considers'."""
+    t = _LIST_ITEM.sub("", text).strip()
+    m = _SUBJECT_SPLIT.search(t)
+    if m and m.start() > 3:
+        subject = t[: m.start()].strip(" ,:")
+        subject = re.sub(r"^(?:[IVX]+\.|\d+\.)\s*", "", subject)
+        return _shorten(subject)
+    m2 = _OBJECT_AFTER.search(t)
+    if m2:
+        return _shorten(m2.group("obj"))
+    return None
+
+
+def _shorten(s: str, limit: int = 160) -> str | None:
+    s = " ".join(s.split()).strip(" ,;:")
+    if not s:
+        return None
+    return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,84 @@
+"""History tables: one entry per dated row, wrapped lines and continuation rows joined.
+
+Rows open with a date ('05/19/98 Replace policy', '10/2024 - ...', 'July 2013 New
+policy'), or the date stands alone on its line with the text below (reimbursement
+policies). A plan that prints its history with no heading is recognised by a run of
+such rows after its references.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medpolicy.extract.dates import leading_date
+from medpolicy.extract.lines import Line
+from medpolicy.model import HistoryEntry
+
+_HEADER_ROW = re.compile(r"^(?:date|effective date|action|comments?|summary of changes|description|reason)"
+                         r"(?:\s*[|\t]\s*(?:date|action|comments?|summary of changes|description|reason|revision))*\s*\|?$",
+                         re.I)
+
+
+def _entries(lines: list[Line], indexes: list[int]) -> tuple[list[HistoryEntry], set[int]]:
+    entries: list[HistoryEntry] = []
+    used: set[int] = set()
+    current: list[str] | None = None
+    current_date: str | None = None
+
+    def close() -> None:
+        if current is not None:
+            text = " ".join(current).strip(" -–|:\t")
+            entries.append(HistoryEntry(current_date, text))
+
+    for i in indexes:
+        ln = lines[i]
+        t = ln.text
+        if ln.furniture or not t or _HEADER_ROW.match(t):
+            continue
+        lead = leading_date(t.lstrip("|• "))
+        if lead:
+            close()
+            current_date = lead[0]
+            current = [t.lstrip("|• ")[lead[1]:].strip(" -–|:\t")]
+            used.add(i)
+        elif current is not None:
+            current.append(t.strip(" |"))
+            used.add(i)
+    close()
+    entries = [e for e in entries if e.text or e.date]
+    return entries, used
+
+
+def history_in_section(lines: list[Line], indexes: list[int]) -> list[HistoryEntry]:
+    return _entries(lines, indexes)[0]
+
+
+def history_without_heading(lines: list[Line], indexes: list[int], after: int) -> tuple[list[HistoryEntry], set[int]]:
+    """Dated rows after line `after` (the end of the references), when at least two follow each other."""
+    tail = [i for i in indexes if i > after]
+    dated = [i for i in tail if not lines[i].furniture and leading_date(lines[i].text)]
+    if len(dated) < 2:
+        return [], set()
+    # keep only the rows from the first dated line onward, stopping at the first long gap of undated prose
+    start = dated[0]
+    window = [i for i in tail if i >= start]
+    entries, used = _entries(lines, window)
+    # trailing boilerplate after the last dated row is not part of the history
+    last_dated = max(dated)
+    entries_out: list[HistoryEntry] = []
+    for e in entries:
+        entries_out.append(e)
+    if len(entries_out) < 2:
+        return [], set()
+    last_entry_lines = {i for i in used if i > last_dated}
+    if last_entry_lines:
+        # the last entry keeps only its own row: what follows is footer prose
+        entries_out[-1] = HistoryEntry(entries_out[-1].date, _first_row_text(lines, last_dated))
+        used -= last_entry_lines
+    return entries_out, used
+
+
+def _first_row_text(lines: list[Line], index: int) -> str:
+    t = lines[index].text
+    lead = leading_date(t)
+    return t[lead[1]:].strip(" -–|:\t") if lead else t

@@ -1,0 +1,91 @@
+"""Lines of the normalised text with their offsets, and the page furniture among them.
+
+Every extractor works on `Line`s so that each fact it finds keeps exact offsets into
+the text. Furniture is what a PDF repeats on every page (banner, policy number,
+"Page 3 of 15", "-- 3 of 15 --"): it is never a heading, a title or a list entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_PAGE_MARK = re.compile(
+    r"^(?:--\s*\d+\s+of\s+\d+\s*--|page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|\d{1,3}|-\s*\d+\s*-)$", re.I
+)
+_DIGITS = re.compile(r"\d+")
+_TAGS = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+@dataclass(slots=True)
+class Line:
+    index: int
+    start: int  # offset of the first character of the line in the text
+    end: int  # offset just past the last character (newline excluded)
+    raw: str
+    furniture: bool = False
+
+    @property
+    def text(self) -> str:
+        """The line without surrounding blanks, HTML tags or form feeds."""
+        return clean_inline(self.raw)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+    def span_of(self, fragment: str) -> tuple[int, int]:
+        """Offsets of `fragment` within this line (the whole line if it is not found verbatim)."""
+        pos = self.raw.find(fragment)
+        if pos < 0:
+            stripped = self.raw.strip(" \t\f\r")
+            lead = self.raw.find(stripped) if stripped else 0
+            return (self.start + max(lead, 0), self.start + max(lead, 0) + len(stripped))
+        return (self.start + pos, self.start + pos + len(fragment))
+
+
+def clean_inline(s: str) -> str:
+    """Tags dropped, tabs and runs of blanks folded to one space, ends trimmed."""
+    if "<" in s:
+        s = _TAGS.sub(" ", s)
+    return " ".join(s.replace("\f", " ").split())
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    for i, raw in enumerate(text.split("\n")):
+        lines.append(Line(i, pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    _mark_furniture(lines)
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return _DIGITS.sub("#", text.lower())
+
+
+def _mark_furniture(lines: list[Line]) -> None:
+    """Flag page markers, and short lines repeated near page breaks three times or more."""
+    breaks = [ln.index for ln in lines if "\f" in ln.raw or _PAGE_MARK.match(ln.text or "x")]
+    near_break: set[int] = set()
+    for b in breaks:
+        near_break.update(range(max(0, b - 3), min(len(lines), b + 12)))
+    counts = Counter(_furniture_key(ln.text) for ln in lines if ln.text and len(ln.text) < 140)
+    counts_near = Counter(_furniture_key(lines[i].text) for i in near_break if lines[i].text)
+    for ln in lines:
+        t = ln.text
+        if not t:
+            continue
+        if re.match(r"^--\s*\d+\s+of\s+\d+\s*--$", t) or re.match(r"^page\s+\d+\s+of\s+\d+$", t, re.I):
+            ln.furniture = True
+        elif (ln.index in near_break and len(t) < 140 and counts[_furniture_key(t)] >= 3
+              and counts_near[_furniture_key(t)] * 3 >= counts[_furniture_key(t)] * 2
+              and (any(c.isalpha() for c in t) or _PAGE_MARK.match(t))):
+            ln.furniture = True
+
+
+def block_text(lines: list[Line]) -> str:
+    """Join wrapped lines into one string (single spaces)."""
+    return " ".join(t for t in (ln.text for ln in lines) if t)

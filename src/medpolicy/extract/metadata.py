@@ -1,0 +1,291 @@
+"""Document-level facts: document type, payer, policy number, title and the five dates.
+
+Each comes from the document's own words: a label ("Policy Number:", "Subject:",
+"Original Effective Date:"), a layout's fixed place (Florida Blue's number on the first
+line, a title just above the block of dated labels), or a registry of payer names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medpolicy.extract.dates import DATE_PATTERN, match_to_iso
+from medpolicy.extract.lines import Line
+from medpolicy.extract.sections import heading_kind
+from medpolicy.model import Dates, HistoryEntry
+from medpolicy.payers import canonical_payer, find_payers
+
+HEAD_CHARS = 6000
+
+# ---------------------------------------------------------------- document type
+
+_BULLETIN = re.compile(r"\b(?:polic(?:y|ies)\s+(?:updates?|changes|bulletin)|update\s+bulletin|"
+                       r"policy\s+update\s+summary|medical\s+policy\s+news|coverage\s+updates?)\b", re.I)
+
+
+def detect_doc_type(text: str, lines: list[Line]) -> str:
+    head = text[:HEAD_CHARS]
+    first = text[:600]
+    if re.search(r"National\s+Coverage\s+Determination", first, re.I):
+        return "ncd"
+    if re.search(r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type", head, re.I):
+        return "billing_article"
+    if re.search(r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s*#?\s*:\s*L\d{5}", first, re.I):
+        return "lcd"
+    if re.search(r"Clinical\s+Policy\s+Bulletin", head, re.I):
+        return "clinical_policy_bulletin"
+    if re.search(r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b", head, re.I) \
+            and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I):
+        return "coverage_summary"
+    if re.search(r"Official\s+Description|Common\s+Language\s+Description|Lay\s+Description|Code\s+Descriptor",
+                 head, re.I) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
+        return "code_page"
+    if is_index_or_bulletin(text, lines):
+        return "other"
+    if re.search(r"\b(?:Reimbursement|Payment)\s+Policy\b", first, re.I) and not re.search(
+            r"Medical\s+Policy", first, re.I):
+        return "other"
+    if re.search(
+        r"Medical\s+(?:Coverage\s+)?Polic(?:y|ies)|Coverage\s+Policy|Medical\s+Coverage\s+Guideline|Clinical\s+Guideline|"
+        r"Medical\s+Necessity\s+Guideline|Policy\s+(?:Number|No\.?|#)|Drug\s+Policy|Coverage\s+Determination\s+Guideline|"
+        r"Clinical\s+Policy|Medical\s+Benefit\s+Drug\s+Policy|Coverage\s+Criteria|Position\s+Statement",
+        head, re.I,
+    ):
+        return "medical_policy"
+    return "other"
+
+
+def is_index_or_bulletin(text: str, lines: list[Line]) -> bool:
+    """Pages that list or summarise several policies: their dates and numbers belong to rows."""
+    if any(_BULLETIN.search(ln.text) for ln in lines[:15] if ln.text):
+        return True
+    if len(set(re.findall(r"\bPolicy\s+No\.?\s*\d+(?:\.\d+)*", text))) >= 3:
+        return True
+    rows = [ln.text for ln in lines if ln.text.count("|") >= 3]
+    ids = {m.group(0) for r in rows if (m := re.match(r"^\|?\s*[A-Z0-9][\w.\-]{3,20}(?=\s*\|)", r)) and re.search(r"\d", m.group(0))}
+    return len(ids) >= 3
+
+
+# ---------------------------------------------------------------- payer
+
+_NOT_PAYERS = {"CMS (Medicare)", "Blue Cross Blue Shield Association"}
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|Copyright|Proprietary information of)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s*"
+                        r"(?P<name>[A-Z][\w&.,'\- ]{2,80}?)(?:\.|,?\s+All\s+rights|,?\s+Inc\b|$)", re.M | re.I)
+_PLAN_WORDS = re.compile(r"\b(?:health|plan|care|blue|insurance|mutual|alliance|wellness|cross|shield|salud|hmo|"
+                         r"medicaid|assurance|benefits?)\b", re.I)
+_HEADER_NAME = re.compile(r"^(?P<name>[A-Z][\w&.'\- ]{2,60}?)\s+(?:Medical|Coverage|Clinical|Reimbursement|Payment|Drug|"
+                          r"Pharmacy)\s+(?:Policy|Policies|Guideline|Bulletin|Coverage)", re.M)
+
+
+def detect_payer(text: str, doc_type: str) -> str | None:
+    if doc_type in ("ncd", "lcd", "billing_article"):
+        return "CMS (Medicare)"
+    if doc_type in ("code_page", "coverage_summary"):
+        return None
+    head = text[:2500]
+    tail = text[-3000:]
+    for m in _COPYRIGHT.finditer(head + "\n" + tail):
+        found = [p for p in find_payers(m.group("name")) if p.name not in _NOT_PAYERS]
+        if found:
+            return found[0].name
+    mentions = [p for p in find_payers(head) if p.name not in _NOT_PAYERS]
+    if mentions:
+        return _most_specific(mentions)
+    whole = [p for p in find_payers(text) if p.name not in _NOT_PAYERS]
+    if whole:
+        return whole[0].name
+    for m in _COPYRIGHT.finditer(head + "\n" + tail):
+        name = m.group("name").strip(" ,.")
+        if _PLAN_WORDS.search(name) and not re.search(r"Medical Association|\bAMA\b|American Hospital", name):
+            return canonical_payer(name)
+    m2 = _HEADER_NAME.search(head)
+    if m2 and _PLAN_WORDS.search(m2.group("name")):
+        return canonical_payer(m2.group("name"))
+    return None
+
+
+def _most_specific(mentions: list) -> str:  # type: ignore[type-arg]
+    """The first payer named, unless a longer alias sharing its words names a more specific one."""
+    first = mentions[0]
+    for other in mentions[1:]:
+        if set(first.alias.split()) < set(other.alias.split()):
+            return str(other.name)
+    return str(first.name)
+
+
+# ---------------------------------------------------------------- policy number
+
+_NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^\s*(\d{2}-[A-Z0-9]{5}-\d{2})\s*$", re.M),
+    re.compile(r"MEDICAL\s+POLICY\s*[–—-]\s*(\d{1,2}\.\d{2}\.\d{2,3})", re.I),
+    re.compile(r"\bLCD\s*(?:ID)?\s*(?:#|:)?\s*(L\d{5})\b"),
+    re.compile(r"\bArticle\s*(?:ID)?\s*(?:#|:)?\s*(A\d{5})\b"),
+    re.compile(r"(?:Manual\s+Section\s+Number|NCD\s*(?:#|ID|Number)?)\s*:?\s*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
+    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)\s*[:.]?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"\bDocument\s*(?:#|Number|No\.?)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"^\s*Number\s*:?\s*(\d{4})\s*$", re.M),
+    re.compile(r"\bMCG\s*#?\s*:?\s*(\d{2}-[A-Z0-9]{5}-\d{2})"),
+)
+
+
+def detect_policy_number(text: str) -> str | None:
+    head = text[:HEAD_CHARS]
+    for pattern in _NUMBER_PATTERNS:
+        m = pattern.search(head)
+        if m:
+            return m.group(1).strip(".-")
+    return None
+
+
+# ---------------------------------------------------------------- title
+
+_TITLE_LABEL = re.compile(
+    r"^\s*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
+    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)\s*:\s*(\S.*)$",
+    re.I | re.M,
+)
+_KIND_WORDS = re.compile(
+    r"^(?:(?:medical|coverage|clinical|reimbursement|payment|drug|pharmacy|commercial|medicare|policy|policies|"
+    r"guideline|guidelines|bulletin|determination|national|local|\(ncd\)|\(lcd\)|codes?|/|and|&|of|the|"
+    r"form|logos?|logo|advantage|individual|exchange|cms|ub04|1500|home|page|print|search|menu)\W*)+$",
+    re.I,
+)
+_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z./#()\- ]{1,40}:\s*\S")
+_DATE_LABEL_LINE = re.compile(r"(?:date|effective|revised|review|updated|published|number|chapter|section|ref)",
+                              re.I)
+_FLAT_TITLE = re.compile(r"Medical\s+Policy\s+(?P<t>[A-Z][^•\n]{5,150}?)\s+Table\s+of\s+Contents")
+
+
+def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None) -> str | None:
+    m = _TITLE_LABEL.search(text[:HEAD_CHARS])
+    if m:
+        return _with_continuation(m.group(1), lines, text, m.end(1))
+    m2 = _FLAT_TITLE.search(text[:HEAD_CHARS])
+    if m2:
+        return m2.group("t").strip()
+    if doc_type == "other":
+        for ln in lines[:15]:
+            if _BULLETIN.search(ln.text):
+                return ln.text
+    candidates: list[Line] = []
+    for ln in lines[:80]:
+        t = ln.text
+        if ln.furniture or not t or not _title_like(t):
+            continue
+        candidates.append(ln)
+        if len(candidates) >= 25:
+            break
+    if not candidates:
+        return None
+    plain = [c for c in candidates if not find_payers(c.text)]
+    for pool in (plain, candidates):
+        for c in pool:
+            if _before_label_block(lines, c.index):
+                return _strip_payer(c.text)
+    pool = plain or candidates
+    return _strip_payer(pool[0].text)
+
+
+def _title_like(t: str) -> bool:
+    if len(t) > 160 or len(t) < 4:
+        return False
+    if _KIND_WORDS.match(t) or heading_kind(t):
+        return False
+    if _LABEL_LINE.match(t) or "|" in t or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "[")):
+        return False
+    if re.search(r"copyright|all rights reserved|registered mark|log in|register|table of contents", t, re.I):
+        return False
+    if DATE_PATTERN.fullmatch(t.strip()) or re.fullmatch(r"[\d\W]+", t) or re.fullmatch(r"[A-Z0-9.\-]{3,20}", t):
+        return False
+    if t.endswith((".", ":", ";")) and len(t.split()) > 6:
+        return False
+    if t.isupper() and len(t) > 60:
+        return False
+    letters = sum(c.isalpha() for c in t)
+    return letters >= 4 and len(t.split()) >= 1 and not re.match(r"^policy\s+number", t, re.I)
+
+
+def _before_label_block(lines: list[Line], index: int) -> bool:
+    """True when the next non-blank lines are labelled header fields ('Effective Date: …')."""
+    seen = 0
+    for ln in lines[index + 1:index + 8]:
+        t = ln.text
+        if not t:
+            continue
+        if _DATE_LABEL_LINE.search(t[:40]) and (":" in t[:45] or DATE_PATTERN.search(t)):
+            seen += 1
+            if seen >= 2:
+                return True
+            continue
+        return seen >= 1 and bool(DATE_PATTERN.search(t))
+    return seen >= 2
+
+
+def _strip_payer(t: str) -> str:
+    return t.strip(" -–|")
+
+
+def _with_continuation(first: str, lines: list[Line], text: str, end_offset: int) -> str:
+    """A labelled title wrapped over several lines ('Subject: Bevacizumab (Avastin), ...')."""
+    parts = [first.strip()]
+    idx = next((ln.index for ln in lines if ln.start <= end_offset <= ln.end), None)
+    if idx is None:
+        return parts[0]
+    for ln in lines[idx + 1: idx + 6]:
+        t = ln.text
+        if not t or (t.isupper() and len(t) > 20) or _LABEL_LINE.match(t) or heading_kind(t):
+            break
+        if not re.search(r"[,(]$|\band$|\bor$", parts[-1]) and not t[0].islower() and not t.startswith("("):
+            break
+        parts.append(t)
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- dates
+
+_D = DATE_PATTERN.pattern
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("next_review", r"Next\s+(?:Annual\s+|Scheduled\s+)?Review(?:\s+Date)?|Scheduled\s+Review(?:\s+Date)?"),
+    ("original_effective", r"Original\s+(?:Policy\s+)?(?:Effective\s+)?Date|Original\s+Effective|Date\s+of\s+Origin|"
+                           r"Origination\s+Date|Policy\s+Origination"),
+    ("effective", r"(?:Current\s+|Revision\s+|Policy\s+|Latest\s+)?Effective\s+Date(?:\s+of\s+this\s+Version)?|"
+                  r"Effective(?=\s*:)|Date\s+Effective"),
+    ("published", r"Publish(?:ed)?\s+Date|Date\s+Published|Publication\s+Date|Published(?=\s*:)|Posted\s+Date"),
+    ("last_revised", r"Last\s+Revised(?:\s+Date)?|Last\s+Revision(?:\s+Date)?|Revised\s+Dates?|Revised(?=\s*:)|"
+                     r"Revision\s+Date|Date\s+(?:Last\s+)?Revised|Last\s+Updated|Last\s+Modified|Date\s+Updated"),
+    ("last_reviewed", r"Last\s+Review(?:ed)?(?:\s+Date)?|Reviewed(?=\s*:)|Review\s+Date|Date\s+(?:Last\s+)?Reviewed|"
+                      r"Annual\s+Review\s+Date"),
+)
+_LABEL_RE = re.compile(
+    r"(?:^|(?<=[|\t:])|(?<=\s\s))\s*[•\-*]?\s*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
+    r"\s*[:\-–]?\s*(?P<gap>(?:[ \t]*\n){0,3}[ \t]*)(?P<value>[^\n]{0,80})",
+    re.I | re.M,
+)
+
+
+def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> Dates:
+    """The five contract dates, each from its own label; history only says when a policy was implemented."""
+    dates = Dates()
+    if multi_policy:
+        return dates
+    found: dict[str, str] = {}
+    for m in _LABEL_RE.finditer(text[: max(HEAD_CHARS, 12000)]):
+        field = next(k for k, _ in _LABELS if m.group(k))
+        if field in found:
+            continue
+        values = [iso for d in DATE_PATTERN.finditer(m.group("value")) if (iso := match_to_iso(d))]
+        value_text = m.group("value").strip()
+        if not values or not value_text.startswith(DATE_PATTERN.search(value_text).group(0)[:2]):  # type: ignore[union-attr]
+            continue
+        found[field] = max(values) if field in ("last_revised", "last_reviewed") else values[0]
+    dates.effective = found.get("effective")
+    dates.original_effective = found.get("original_effective")
+    dates.published = found.get("published")
+    dates.next_review = found.get("next_review")
+    dates.last_revised = found.get("last_revised") or found.get("last_reviewed")
+    implemented = sorted(e.date for e in history if e.date and re.search(r"\bimplemented\b", e.text, re.I))
+    if implemented:
+        dates.effective = dates.effective or implemented[-1]
+        dates.original_effective = dates.original_effective or implemented[0]
+    return dates
