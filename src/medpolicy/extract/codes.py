@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from medpolicy.codes.systems import canonical, is_icd10cm
 from medpolicy.extract.lines import Line, clean_inline
-from medpolicy.extract.sections import SectionSpan
+from medpolicy.extract.sections import SectionSpan, heading_kind
 from medpolicy.extract.status import classify_status
 from medpolicy.model import CodeFact, CodeRange
 
@@ -134,10 +134,10 @@ def _description_after(line: Line, end_col: int, next_lines: list[Line]) -> str 
     if "|" in rest:
         cells = [c.strip() for c in rest.split("|")]
         rest = next((c for c in cells if c), "")
-    rest = clean_inline(rest).lstrip(":-–—\t ").strip()
+    rest = clean_inline(rest).lstrip(":-–—\t †‡*§").strip()
     if not rest or _CANDIDATE.match(rest) and len(rest.split()) <= 2:
         return None
-    if _CANDIDATE.match(rest.split()[0]) or re.match(r"^(?:-|–|to|through)\b", rest):
+    if _CANDIDATE.match(rest.split()[0]) or re.match(r"^(?:-|–|to|through|or|and|,|;)(?:\s|$)", rest):
         return None
     parts = [rest]
     for nxt in next_lines[:3]:
@@ -186,6 +186,7 @@ def find_codes(
             in_range.update((i, i + 1))
 
     by_key: dict[tuple[str, str], CodeFact] = {}
+    from_coding: set[tuple[str, str]] = set()
     for i, h in enumerate(hits):
         if i in in_range:
             continue
@@ -195,13 +196,18 @@ def find_codes(
             fact = CodeFact(h.system, h.code, None, role, None, [])
             by_key[(h.system, h.code)] = fact
         fact.spans.append((h.start, h.end))
-        if role == "listed":
-            fact.role = "listed"
-            if fact.description is None and _line_is_code_row(h.line, h.col):
-                fact.description = _description_after(h.line, h.col + len(h.line.raw[h.col:h.end - h.line.start]),
-                                                      lines[h.line.index + 1:h.line.index + 4])
-            if fact.coverage is None:
-                fact.coverage = _code_status(h, lines, kind_by_line)
+        if role != "listed":
+            continue
+        fact.role = "listed"
+        # the coding section's row speaks for the code before any mention in the policy text
+        authoritative = h.kind == "coding" and (h.system, h.code) not in from_coding
+        if (fact.description is None or authoritative) and _line_is_code_row(h.line, h.col):
+            desc = _description_after(h.line, h.end - h.line.start, lines[h.line.index + 1:h.line.index + 4])
+            fact.description = desc or fact.description
+        if fact.coverage is None or authoritative:
+            fact.coverage = _code_status(h, lines, kind_by_line) or (None if authoritative else fact.coverage)
+        if h.kind == "coding":
+            from_coding.add((h.system, h.code))
     for fact in by_key.values():
         if fact.role == "listed" and fact.coverage is None and doc_status is not None:
             fact.coverage = doc_status
@@ -236,23 +242,24 @@ def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | N
     if status:
         return status
     # walk up to the nearest lead-in: a heading-like line, a line ending with ':' or a 'following ... codes' line
-    sec_first = h.section.heading_line if h.section else 0
-    for idx in range(h.line.index - 1, max(sec_first, h.line.index - 40) - 1, -1):
+    for idx in range(h.line.index - 1, max(0, h.line.index - 120) - 1, -1):
         ln = lines[idx]
         t = ln.text
-        if not t or ln.furniture:
+        if not t or ln.furniture or _CANDIDATE.match(t):
             continue
+        kind = heading_kind(t)
+        if kind is not None and kind not in ("coding", "description") and _is_lead_in(t) is False:
+            return classify_status(t)  # a section heading ends the walk ('Investigational and Not Medically Necessary')
         if _is_lead_in(t):
             return classify_status(_paragraph(lines, idx, stop=h.line.index))
-    if h.section is not None:
-        return classify_status(h.section.heading)
     return None
 
 
 def _paragraph(lines: list[Line], idx: int, stop: int) -> str:
     """The lead-in line with the wrapped lines of its sentence (stopping at blanks and code rows)."""
     first = idx
-    while first > 0 and lines[first - 1].text and not _CANDIDATE.match(lines[first - 1].text) and idx - first < 4:
+    while (first > 0 and lines[first].text[:1].islower() and lines[first - 1].text
+           and not _CANDIDATE.match(lines[first - 1].text) and idx - first < 4):
         first -= 1
     last = idx
     while last + 1 < stop and lines[last + 1].text and not _CANDIDATE.match(lines[last + 1].text) and last - idx < 4:

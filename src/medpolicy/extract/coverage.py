@@ -28,6 +28,7 @@ _BOILERPLATE = re.compile(
     r"terms\s+and\s+conditions|prior\s+authorization\s+(?:is|may\s+be)\s+required|is\s+a\s+guide",
     re.I,
 )
+_CODE_ROW = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])")
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦\-*–]|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+")
 _SUBJECT_SPLIT = re.compile(
@@ -85,6 +86,8 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
             units.append(_Unit(clean_inline(seg), s_off, e_off, buf[0].index))
         buf.clear()
 
+    lengths = sorted(len(lines[i].text) for i in indexes if lines[i].text)
+    wrap = lengths[int(len(lengths) * 0.8)] if lengths else 0
     prev = -2
     for i in indexes:
         ln = lines[i]
@@ -96,6 +99,8 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
             flush()
         if t and not heading:
             buf.append(ln)
+            if len(t) < 0.6 * wrap and not re.search(r"(?:[,(/-]|\b(?:and|or|of|the|to|for|with|in|a|an))$", t):
+                flush()  # a short line ends its paragraph (PDF text has no blank lines between them)
         prev = i
     flush()
     return units
@@ -108,7 +113,8 @@ def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePositi
     seen: set[tuple[str, str]] = set()
     for i, u in enumerate(units):
         text = u.text
-        if len(text) < 20 or len(text.split()) < 4 or _BOILERPLATE.search(text) or _is_table_lead_in(text):
+        if (len(text) < 20 or len(text.split()) < 4 or _BOILERPLATE.search(text) or _is_table_lead_in(text)
+                or _CODE_ROW.match(text)):
             continue
         status = classify_status(text)
         if status is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from medpolicy.extract.dates import leading_date
+from medpolicy.extract.dates import DATE_PATTERN, leading_date, parse_date
 from medpolicy.extract.lines import Line
 from medpolicy.model import HistoryEntry
 
@@ -49,8 +49,30 @@ def _entries(lines: list[Line], indexes: list[int]) -> tuple[list[HistoryEntry],
     return entries, used
 
 
+def _entries_dated_last(lines: list[Line], indexes: list[int]) -> list[HistoryEntry]:
+    """Rows that end with their date ('Annual review • No changes. 7/15/2026'), as Cigna prints them."""
+    entries: list[HistoryEntry] = []
+    pending: list[str] = []
+    for i in indexes:
+        ln = lines[i]
+        t = ln.text
+        if ln.furniture or not t or _HEADER_ROW.match(t) or re.match(r"^type of revision\b", t, re.I):
+            continue
+        m = re.search(r"(?:^|\s)(" + DATE_PATTERN.pattern + r")\s*$", t, re.I)
+        iso = parse_date(m.group(1)) if m else None
+        if m and iso:
+            pending.append(t[: m.start(1)].strip())
+            entries.append(HistoryEntry(iso, " ".join(p for p in pending if p).strip(" -–|:")))
+            pending = []
+        else:
+            pending.append(t)
+    return entries
+
+
 def history_in_section(lines: list[Line], indexes: list[int]) -> list[HistoryEntry]:
-    return _entries(lines, indexes)[0]
+    leading = _entries(lines, indexes)[0]
+    trailing = _entries_dated_last(lines, indexes)
+    return trailing if len(trailing) > len(leading) else leading
 
 
 def history_without_heading(lines: list[Line], indexes: list[int], after: int) -> tuple[list[HistoryEntry], set[int]]:

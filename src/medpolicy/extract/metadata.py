@@ -121,7 +121,8 @@ _NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bLCD\s*(?:ID)?\s*(?:#|:)?\s*(L\d{5})\b"),
     re.compile(r"\bArticle\s*(?:ID)?\s*(?:#|:)?\s*(A\d{5})\b"),
     re.compile(r"(?:Manual\s+Section\s+Number|NCD\s*(?:#|ID|Number)?)\s*:?\s*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
-    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)\s*[:.]?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)\s*[:.]*\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
+               re.I),
     re.compile(r"\bDocument\s*(?:#|Number|No\.?)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"^\s*Number\s*:?\s*(\d{4})\s*$", re.M),
@@ -192,7 +193,7 @@ def _title_like(t: str) -> bool:
         return False
     if _KIND_WORDS.match(t) or heading_kind(t):
         return False
-    if _LABEL_LINE.match(t) or "|" in t or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "[")):
+    if _LABEL_LINE.match(t) or "|" in t or "...." in t or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "[")):
         return False
     if re.search(r"copyright|all rights reserved|registered mark|log in|register|table of contents", t, re.I):
         return False
@@ -259,7 +260,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
 )
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[|\t:])|(?<=\s\s))\s*[•\-*]?\s*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
-    r"\s*[:\-–]?\s*(?P<gap>(?:[ \t]*\n){0,3}[ \t]*)(?P<value>[^\n]{0,80})",
+    r"[ \t]*(?:[:\-–][ \t]*|\.{2,}[ \t]*)?(?P<gap>(?:[ \t]*\n){0,3}[ \t]*)(?P<value>[^\n]{0,80})",
     re.I | re.M,
 )
 

@@ -13,7 +13,7 @@ from medpolicy.extract.dates import leading_date
 from medpolicy.extract.lines import Line, clean_inline
 from medpolicy.model import Reference
 
-_NUMBERED = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+(\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])(?:\s+|(?=[A-Z]))(\S.*)$")
 _PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
 _DOI = re.compile(r"(?:\bdoi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 _CITATION_FEATURE = re.compile(
@@ -28,29 +28,47 @@ def _reference(n: int, text: str) -> Reference:
     return Reference(n, text, pmid.group(1) if pmid else None, doi.group(1).rstrip(".,;)") if doi else None)
 
 
+def _history_row_after(item_text: str, line_text: str) -> bool:
+    """A dated row ('July 2013  New policy') right after a finished citation starts the history."""
+    lead = leading_date(line_text)
+    if not lead or not item_text.rstrip().endswith((".", ")")):
+        return False
+    rest = line_text[lead[1]:]
+    return bool(re.match(r"\s+[A-Za-z]", rest))
+
+
 def numbered_runs(lines: list[Line], indexes: list[int]) -> list[list[tuple[int, str, list[int]]]]:
-    """Runs of items numbered from 1 upward: each item (n, text, line indexes)."""
+    """Runs of items numbered from 1 upward: each item (n, text, line indexes).
+
+    A wrapped line that happens to open with a number ('1. PMID: 30937874.') continues the
+    current item when the next expected number follows shortly after.
+    """
     runs: list[list[tuple[int, str, list[int]]]] = []
     current: list[tuple[int, str, list[int]]] = []
-    for i in indexes:
+    usable = [i for i in indexes if not lines[i].furniture]
+    numbers = {i: _NUMBERED.match(lines[i].raw) for i in usable}
+
+    def expected_soon(pos: int, n: int) -> bool:
+        for j in usable[pos + 1:pos + 12]:
+            m = numbers[j]
+            if m and int(m.group(1) or m.group(2)) == n:
+                return True
+        return False
+
+    for pos, i in enumerate(usable):
         ln = lines[i]
-        if ln.furniture:
-            continue
-        m = _NUMBERED.match(ln.raw)
+        m = numbers[i]
         n = int(m.group(1) or m.group(2)) if m else None
-        if m and n is not None and ((not current and n == 1) or (current and n == current[-1][0] + 1)):
+        if m and current and n == current[-1][0] + 1:
             current.append((n, m.group(3), [i]))
-        elif m and n == 1:
+        elif m and n == 1 and not (current and expected_soon(pos, current[-1][0] + 1)):
             if current:
                 runs.append(current)
             current = [(1, m.group(3), [i])]
-        elif current and ln.text and not m and leading_date(ln.text):
+        elif current and not m and _history_row_after(current[-1][1], ln.text):
             runs.append(current)
             current = []
-        elif current and ln.text and not m:
-            num, txt, idxs = current[-1]
-            current[-1] = (num, txt + " " + ln.text, [*idxs, i])
-        elif current and m:
+        elif current and ln.text:
             num, txt, idxs = current[-1]
             current[-1] = (num, txt + " " + ln.text, [*idxs, i])
     if current:

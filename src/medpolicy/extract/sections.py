@@ -56,6 +56,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "purpose", "scope", "summary and overview", "clinical context", "billing code overview",
         "common language description", "official description", "lay description", "general information",
         "indications", "fda status", "definition", "service description", "summary & overview",
+        "general background", "clinical overview", "disease overview", "condition overview", "product description",
     ),
     "rationale": (
         "rationale", "evidence review", "summary of evidence", "analysis of evidence", "clinical evidence",
@@ -65,7 +66,9 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "supplemental information", "professional societies", "us food and drug administration",
         "use outside the us", "analysis of evidence (rationale for determination)",
         "summary of evidence and analysis", "evidence", "clinical evidence summary",
-        "proposed process information", "summary of changes to evidence",
+        "proposed process information", "summary of changes to evidence", "health equity considerations",
+        "clinical studies", "published evidence", "technology assessments", "professional society guidelines",
+        "national guidelines", "summary of clinical evidence", "review of clinical evidence",
     ),
     "references": (
         "references", "reference", "bibliography", "sources", "resources", "literature cited", "citations",
@@ -164,6 +167,8 @@ def find_sections(lines: list[Line]) -> list[SectionSpan]:
             continue
         kind = heading_kind(t)
         if kind and _looks_like_heading(t, lines, ln.index):
+            if heads and heads[-1][2] == "coding" and kind == "description" and ln.index - heads[-1][0] <= 3:
+                continue  # a 'Code | Description' table header, not a new section
             heads.append((ln.index, t, kind, False))
             continue
         m = _INLINE_LABEL.match(t)
