@@ -9,9 +9,8 @@ then an optional dot and up to four more; ICD-10-PCS is seven characters with no
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import simple_icd_10_cm as _icd10cm
+from functools import cache, lru_cache
+from importlib import resources
 
 CPT_CATEGORY_I = re.compile(r"^\d{5}$")
 CPT_CATEGORY_II = re.compile(r"^\d{4}F$")
@@ -44,12 +43,27 @@ def icd10cm_with_dot(code: str) -> str:
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 
 
+@cache
+def _icd10cm_codes() -> frozenset[str]:
+    """Every FY2026 ICD-10-CM category, subcategory and code, without dots.
+
+    Read from the plain code list simple-icd-10-cm ships, which loads in milliseconds;
+    importing the library itself parses its 10 MB tabular XML (about two seconds).
+    """
+    data = resources.files("simple_icd_10_cm") / "data"
+    listing = next(p for p in data.iterdir() if p.name.startswith("code-list") and p.name.endswith(".txt"))
+    return frozenset(
+        line for line in (raw.strip() for raw in listing.read_text(encoding="utf-8").splitlines())
+        if line and line[0].isalpha() and "-" not in line
+    )
+
+
 @lru_cache(maxsize=65536)
 def is_icd10cm(code: str) -> bool:
     """True when `code` is in the FY2026 ICD-10-CM code set (a category, subcategory or billable code)."""
     if not ICD10CM.match(code.upper()):
         return False
-    return bool(_icd10cm.is_valid_item(icd10cm_with_dot(code)))
+    return code.upper().replace(".", "") in _icd10cm_codes()
 
 
 def classify(code: str) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from medpolicy.codes.systems import canonical, is_icd10cm
 from medpolicy.extract.lines import Line, clean_inline
 from medpolicy.extract.sections import SectionSpan, heading_kind
-from medpolicy.extract.status import classify_status
+from medpolicy.extract.status import classify_status, is_boilerplate
 from medpolicy.model import CodeFact, CodeRange
 
 _CANDIDATE = re.compile(
@@ -44,6 +44,11 @@ _LIST_SEP = re.compile(r"^\s*(?:,|;|/|and|or|,\s*and|,\s*or|\|)?\s*$", re.I)
 _ICD_CONTEXT = re.compile(r"\bicd|\bdiagnos|\bdx\b", re.I)
 _DENTAL = re.compile(r"\b(?:cdt|dental)\b", re.I)
 
+_UNINFORMATIVE_LEAD_IN = re.compile(
+    r"^(?:group\s+\d+\s+(?:codes|paragraph)|codes?|code\s+description|descriptions?|cpt/hcpcs\s+codes|"
+    r"cpt\W*\s*codes?|hcpcs\s+codes?|icd-?10(?:-cm)?\s+codes?)\s*:?\s*\|?$",
+    re.I,
+)
 LISTING_KINDS = frozenset({"coding", "policy"})
 MENTION_KINDS = frozenset({"history", "description", "rationale", "related", "definitions", "boilerplate", "guidance"})
 
@@ -248,10 +253,15 @@ def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | N
         if not t or ln.furniture or _CANDIDATE.match(t):
             continue
         kind = heading_kind(t)
-        if kind is not None and kind not in ("coding", "description") and _is_lead_in(t) is False:
+        if kind is not None and kind not in ("coding", "description") and not _is_lead_in(t):
             return classify_status(t)  # a section heading ends the walk ('Investigational and Not Medically Necessary')
+        if kind == "coding" and classify_status(t):
+            return classify_status(t)  # 'ICD-10-CM Codes that Support Medical Necessity'
+        if _UNINFORMATIVE_LEAD_IN.match(t):
+            continue  # 'Group 1 Codes:' says nothing; the heading above it does
         if _is_lead_in(t):
-            return classify_status(_paragraph(lines, idx, stop=h.line.index))
+            lead = _paragraph(lines, idx, stop=h.line.index)
+            return None if is_boilerplate(lead) else classify_status(lead)
     return None
 
 

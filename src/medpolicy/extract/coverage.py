@@ -13,21 +13,9 @@ from dataclasses import dataclass
 
 from medpolicy.extract.lines import Line, clean_inline
 from medpolicy.extract.sections import heading_kind
-from medpolicy.extract.status import classify_status
+from medpolicy.extract.status import classify_status, is_boilerplate
 from medpolicy.model import CoveragePosition
 
-_BOILERPLATE = re.compile(
-    r"benefit\s+(?:plan|contract|booklet|design|coverage\s+determinations?|language|limitations)|member'?s?\s+(?:benefit|contract|plan)|"
-    r"summary\s+plan\s+description|plan\s+documents?|certificate\s+of\s+coverage|evidence\s+of\s+coverage|"
-    r"not\s+an\s+authorization|benefits\s+are\s+determined|should\s+(?:consult|contact|refer)|"
-    r"informational\s+purposes|this\s+(?:policy|guideline|document)\s+(?:informs|is\s+intended|does\s+not)|"
-    r"may\s+not\s+be\s+all[-\s]inclusive|presence\s+or\s+absence\s+of|is\s+not\s+intended\s+to|"
-    r"no\s+(?:national|local)\s+coverage\s+determination|in\s+the\s+absence\s+of\s+a\s+national|"
-    r"which\s+services\s+are\s+covered|reserves?\s+the\s+right|medical\s+advice|"
-    r"does\s+not\s+(?:guarantee|imply)|subject\s+to\s+(?:the\s+)?(?:terms|limits|conditions)|"
-    r"terms\s+and\s+conditions|prior\s+authorization\s+(?:is|may\s+be)\s+required|is\s+a\s+guide",
-    re.I,
-)
 _CODE_ROW = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])")
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦\-*–]|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+")
@@ -113,7 +101,7 @@ def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePositi
     seen: set[tuple[str, str]] = set()
     for i, u in enumerate(units):
         text = u.text
-        if (len(text) < 20 or len(text.split()) < 4 or _BOILERPLATE.search(text) or _is_table_lead_in(text)
+        if (len(text) < 20 or len(text.split()) < 4 or is_boilerplate(text) or _is_table_lead_in(text)
                 or _CODE_ROW.match(text)):
             continue
         status = classify_status(text)

@@ -158,10 +158,19 @@ _DATE_LABEL_LINE = re.compile(r"(?:date|effective|revised|review|updated|publish
 _FLAT_TITLE = re.compile(r"Medical\s+Policy\s+(?P<t>[A-Z][^•\n]{5,150}?)\s+Table\s+of\s+Contents")
 
 
+_TITLE_LABEL_OWN_LINE = re.compile(
+    r"^\s*(?:LCD|Article|Policy|Guideline|Document|NCD|Bulletin)\s+(?:Title|Name)\s*:?\s*\n(?:\s*\n)?\s*(\S[^\n]{2,200})$",
+    re.I | re.M,
+)
+
+
 def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None) -> str | None:
     m = _TITLE_LABEL.search(text[:HEAD_CHARS])
     if m:
         return _with_continuation(m.group(1), lines, text, m.end(1))
+    own = _TITLE_LABEL_OWN_LINE.search(text[:HEAD_CHARS])
+    if own:
+        return own.group(1).strip()
     m2 = _FLAT_TITLE.search(text[:HEAD_CHARS])
     if m2:
         return m2.group("t").strip()
@@ -265,6 +274,10 @@ _LABEL_RE = re.compile(
 )
 
 
+_SERVICES_ON_OR_AFTER = re.compile(r"^(?:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after|on\s+or\s+after)\s+",
+                                   re.I)
+
+
 def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> Dates:
     """The five contract dates, each from its own label; history only says when a policy was implemented."""
     dates = Dates()
@@ -275,8 +288,8 @@ def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> 
         field = next(k for k, _ in _LABELS if m.group(k))
         if field in found:
             continue
-        values = [iso for d in DATE_PATTERN.finditer(m.group("value")) if (iso := match_to_iso(d))]
-        value_text = m.group("value").strip()
+        value_text = _SERVICES_ON_OR_AFTER.sub("", m.group("value").strip())
+        values = [iso for d in DATE_PATTERN.finditer(value_text) if (iso := match_to_iso(d))]
         if not values or not value_text.startswith(DATE_PATTERN.search(value_text).group(0)[:2]):  # type: ignore[union-attr]
             continue
         found[field] = max(values) if field in ("last_revised", "last_reviewed") else values[0]

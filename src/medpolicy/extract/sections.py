@@ -135,7 +135,8 @@ def heading_kind(text: str) -> str | None:
     kind = _HEADING_INDEX.get(norm)
     if kind:
         return kind
-    if re.fullmatch(r"\d{4} updates?", norm):
+    if re.fullmatch(r"\d{4} updates?|(?:u\.?s\.? )?food and drug administration(?: \(fda\))?(?: status)?|"
+                    r"centers for medicare (?:and|&) medicaid services(?: \(cms\))?", norm):
         return "rationale"
     # Families of headings spelled many ways
     if re.fullmatch(r"(?:cpt|hcpcs|icd-?10(?:-cm|-pcs)?|icd-?9(?:-cm)?|procedure|procedural|diagnosis|"

@@ -50,3 +50,23 @@ def classify_status(text: str) -> str | None:
                 continue
             return status
     return None
+
+
+_BOILERPLATE = re.compile(
+    r"benefit\s+(?:plan|contract|booklet|design|coverage\s+determinations?|language|limitations)|member'?s?\s+(?:benefit|contract|plan)|"
+    r"summary\s+plan\s+description|plan\s+documents?|certificate\s+of\s+coverage|evidence\s+of\s+coverage|"
+    r"not\s+an\s+authorization|benefits\s+are\s+determined|should\s+(?:consult|contact|refer)|"
+    r"informational\s+purposes|this\s+(?:policy|guideline|document)\s+(?:informs|is\s+intended|does\s+not)|"
+    r"may\s+not\s+be\s+all[-\s]inclusive|presence\s+or\s+absence\s+of|is\s+not\s+intended\s+to|"
+    r"no\s+(?:national|local)\s+coverage\s+determination|in\s+the\s+absence\s+of\s+a\s+national|"
+    r"which\s+services\s+are\s+covered|reserves?\s+the\s+right|medical\s+advice|"
+    r"does\s+not\s+(?:guarantee|imply)|subject\s+to\s+(?:the\s+)?(?:terms|limits|conditions)|"
+    r"terms\s+and\s+conditions|prior\s+authorization\s+(?:is|may\s+be)\s+required|is\s+a\s+guide|"
+    r"reference\s+purposes\s+only|does\s+not\s+imply|covered\s+or\s+non-?covered|may\s+not\s+be\s+all[-\s]inclusive",
+    re.I,
+)
+
+
+def is_boilerplate(text: str) -> bool:
+    """Disclaimers and plan-document language: they mention coverage but state no position."""
+    return _BOILERPLATE.search(text) is not None
