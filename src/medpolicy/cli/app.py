@@ -55,8 +55,14 @@ def user_errors(exit_code: int = 1) -> Iterator[None]:
     try:
         yield
     except MedpolicyError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+        print_error(str(exc))
         raise typer.Exit(exit_code) from None
+
+
+def print_error(message: str) -> None:
+    """One unwrapped line on stderr, whatever the terminal width (scripts grep these)."""
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    sys.stderr.flush()
 
 
 def guarded(fn: Callable[[], T], exit_code: int = 1) -> T:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from medpolicy.cli.app import app, console, err_console
+from medpolicy.cli.app import app, console, print_error
 from medpolicy.errors import UnreadableDocument
 from medpolicy.extract import extract
 from medpolicy.model import Extraction
@@ -34,7 +34,7 @@ def extract_command(
         try:
             result = read_path(path)
         except UnreadableDocument as exc:
-            err_console.print(f"error: {exc}", highlight=False, markup=False)
+            print_error(str(exc))
             failed += 1
             continue
         if text:

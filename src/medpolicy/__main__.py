@@ -1,0 +1,5 @@
+"""`python -m medpolicy` runs the command line."""
+
+from medpolicy.cli import app
+
+app()
