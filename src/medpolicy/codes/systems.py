@@ -9,8 +9,7 @@ then an optional dot and up to four more; ICD-10-PCS is seven characters with no
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
 CPT_CATEGORY_I = re.compile(r"^\d{5}$")
 CPT_CATEGORY_II = re.compile(r"^\d{4}F$")
@@ -19,7 +18,7 @@ CPT_PLA = re.compile(r"^\d{4}U$")
 # Level II letters in use; D is CDT (dental), and F, I, N, O, W-Z are unassigned.
 HCPCS_LEVEL_II = re.compile(r"^[ABCEGHJKLMPQRSTV]\d{4}$")
 CDT = re.compile(r"^D\d{4}$")
-ICD10CM = re.compile(r"^[A-TV-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
+ICD10CM = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 ICD10PCS = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
 ICD9CM = re.compile(r"^(?:\d{3}(?:\.\d{1,2})?|V\d{2}(?:\.\d{1,2})?|E\d{3}(?:\.\d)?)$")
 
@@ -43,27 +42,12 @@ def icd10cm_with_dot(code: str) -> str:
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 
 
-@cache
-def _icd10cm_codes() -> frozenset[str]:
-    """Every FY2026 ICD-10-CM category, subcategory and code, without dots.
-
-    Read from the plain code list simple-icd-10-cm ships, which loads in milliseconds;
-    importing the library itself parses its 10 MB tabular XML (about two seconds).
-    """
-    data = resources.files("simple_icd_10_cm") / "data"
-    listing = next(p for p in data.iterdir() if p.name.startswith("code-list") and p.name.endswith(".txt"))
-    return frozenset(
-        line for line in (raw.strip() for raw in listing.read_text(encoding="utf-8").splitlines())
-        if line and line[0].isalpha() and "-" not in line
-    )
-
-
 @lru_cache(maxsize=65536)
 def is_icd10cm(code: str) -> bool:
     """True when `code` is in the FY2026 ICD-10-CM code set (a category, subcategory or billable code)."""
-    if not ICD10CM.match(code.upper()):
-        return False
-    return code.upper().replace(".", "") in _icd10cm_codes()
+    from medpolicy.codes.icd10cm import is_valid  # the code-set reader imports this module
+
+    return bool(ICD10CM.match(code.upper())) and is_valid(code)
 
 
 def classify(code: str) -> str | None:

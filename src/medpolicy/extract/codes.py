@@ -25,7 +25,7 @@ from medpolicy.model import CodeFact, CodeRange
 
 _CANDIDATE = re.compile(
     r"(?<![\w.\-/#@$§&])"
-    r"(?P<code>\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)"
+    r"(?P<code>\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)"
     r"(?![\w]|\.\d|,\d{3}|-\d{4}\b|%)"
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|through|thru)\s*$", re.I)

@@ -168,16 +168,16 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
     m = _TITLE_LABEL.search(text[:HEAD_CHARS])
     if m:
         return _with_continuation(m.group(1), lines, text, m.end(1))
+    if doc_type == "other":
+        for ln in lines[:15]:
+            if _BULLETIN.search(ln.text):
+                return ln.text
     own = _TITLE_LABEL_OWN_LINE.search(text[:HEAD_CHARS])
     if own:
         return own.group(1).strip()
     m2 = _FLAT_TITLE.search(text[:HEAD_CHARS])
     if m2:
         return m2.group("t").strip()
-    if doc_type == "other":
-        for ln in lines[:15]:
-            if _BULLETIN.search(ln.text):
-                return ln.text
     candidates: list[Line] = []
     for ln in lines[:80]:
         t = ln.text
