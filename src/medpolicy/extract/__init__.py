@@ -55,6 +55,8 @@ def extract(text: Text | str) -> Extraction:
     if not positions:
         rest = [i for i, k in enumerate(kind_by_line) if k not in _NO_POSITION_KINDS]
         positions = find_positions(lines, rest)
+    if out.doc_type in ("code_page", "coverage_summary"):
+        positions = []  # publishers that are not payers state no position of their own
     out.coverage = positions
     statuses = {p.status for p in positions}
     doc_status = next(iter(statuses)) if len(statuses) == 1 and not multi_policy else None

@@ -181,6 +181,8 @@ def find_codes(
             hits.append(_Hit(system, canonical(system, raw), ln, ln.start + m.start(), ln.start + m.end(),
                              m.start(), kind, section_by_line[ln.index]))
 
+    hits.extend(_revenue_codes(lines, kind_by_line, section_by_line))
+    hits.sort(key=lambda h: h.start)
     findings = CodeFindings()
     in_range: set[int] = set()
     for i in range(len(hits) - 1):
@@ -225,12 +227,50 @@ def find_codes(
     return findings
 
 
+# A code table under a heading the sectioniser does not know still is a code table.
+_TABLE_KINDS = frozenset({"description", "rationale", "guidance", "boilerplate", "definitions"})
+
+
+def _is_code_row_with_text(h: _Hit) -> bool:
+    rest = h.line.raw[h.end - h.line.start:].strip(" \t|†‡*")
+    return _line_is_code_row(h.line, h.col) and len(rest.split()) >= 2 and not _CANDIDATE.match(rest)
+
+
+_REVENUE = re.compile(r"(?<![\w.\-/])(0\d{3})(?![\w.\-/])")
+_REVENUE_CONTEXT = re.compile(r"\brevenue\s+codes?\b|\brev\.?\s+codes?\b", re.I)
+
+
+def _revenue_codes(lines: list[Line], kind_by_line: list[str],
+                   section_by_line: list[SectionSpan | None]) -> list[_Hit]:
+    """Revenue codes (four digits, 0100-0999) in rows under a 'Revenue Codes' heading or lead-in."""
+    hits: list[_Hit] = []
+    active = False
+    for ln in lines:
+        t = ln.text
+        if not t:
+            continue
+        if _REVENUE_CONTEXT.search(t) and not _REVENUE.match(t):
+            active = True
+            continue
+        if active and not _REVENUE.match(t):
+            if heading_kind(t) or t.endswith(":"):
+                active = False
+            continue
+        if active and kind_by_line[ln.index] not in ("references", "history"):
+            m = _REVENUE.match(ln.raw.lstrip(" \t|"))
+            if m:
+                col = ln.raw.index(m.group(1))
+                hits.append(_Hit("REV", m.group(1), ln, ln.start + col, ln.start + col + 4, col,
+                                 kind_by_line[ln.index], section_by_line[ln.index]))
+    return hits
+
+
 def _section_heading(section: SectionSpan | None) -> str:
     return section.heading if section else ""
 
 
 def _role(h: _Hit) -> str:
-    if h.kind in MENTION_KINDS:
+    if h.kind in MENTION_KINDS and not (h.kind in _TABLE_KINDS and _is_code_row_with_text(h)):
         return "mentioned"
     before = h.line.raw[:h.col]
     sentence_start = max(before.rfind(". "), before.rfind("? "), 0)
@@ -243,6 +283,8 @@ def _role(h: _Hit) -> str:
 def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | None:
     """The coverage a code's own line or its table's lead-in gives it."""
     own = h.line.raw[h.end - h.line.start:]
+    if _line_is_code_row(h.line, h.col):
+        own += " " + _row_continuation(lines, h.line.index)
     status = classify_status(clean_inline(own))
     if status:
         return status
@@ -263,6 +305,18 @@ def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | N
             lead = _paragraph(lines, idx, stop=h.line.index)
             return None if is_boilerplate(lead) else classify_status(lead)
     return None
+
+
+def _row_continuation(lines: list[Line], index: int) -> str:
+    """The wrapped rest of a code-table row: description and comments lines up to the next row."""
+    parts: list[str] = []
+    for ln in lines[index + 1:index + 7]:
+        t = ln.text
+        if not t or ln.furniture or _CANDIDATE.match(t) or t.endswith(":") or t[0] in "†‡*" \
+                or t.lower().startswith("note") or heading_kind(t):
+            break
+        parts.append(t)
+    return " ".join(parts)
 
 
 def _paragraph(lines: list[Line], idx: int, stop: int) -> str:

@@ -19,6 +19,25 @@ _HEADER_ROW = re.compile(r"^(?:date|effective date|action|comments?|summary of c
                          re.I)
 
 
+def _cells(raw: str) -> list[str]:
+    return [c.strip() for c in re.split(r"\t|\s\|\s|^\||\|$", raw.strip()) if c.strip()]
+
+
+def _second_cell_date(raw: str) -> tuple[str, int] | None:
+    """'Reviewed | 02/20/2025 | MPTAC review.' (status, date, action): the date of a row whose first cell is a word."""
+    cells = _cells(raw)
+    if len(cells) >= 3 and len(cells[0].split()) <= 2 and not leading_date(cells[0]):
+        lead = leading_date(cells[1])
+        if lead and lead[1] == len(cells[1]):
+            return (lead[0], -1)
+    return None
+
+
+def _other_cells(raw: str) -> str:
+    cells = _cells(raw)
+    return " ".join([cells[0], *cells[2:]]) if len(cells) >= 3 else " ".join(cells)
+
+
 def _entries(lines: list[Line], indexes: list[int]) -> tuple[list[HistoryEntry], set[int]]:
     entries: list[HistoryEntry] = []
     used: set[int] = set()
@@ -35,11 +54,12 @@ def _entries(lines: list[Line], indexes: list[int]) -> tuple[list[HistoryEntry],
         t = ln.text
         if ln.furniture or not t or _HEADER_ROW.match(t):
             continue
-        lead = leading_date(t.lstrip("|• "))
+        row = t.lstrip("|• ")
+        lead = leading_date(row) or _second_cell_date(ln.raw)
         if lead:
             close()
             current_date = lead[0]
-            current = [t.lstrip("|• ")[lead[1]:].strip(" -–|:\t")]
+            current = [row[lead[1]:].strip(" -–|:\t")] if lead[1] >= 0 else [_other_cells(ln.raw)]
             used.add(i)
         elif current is not None:
             current.append(t.strip(" |"))

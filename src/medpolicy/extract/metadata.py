@@ -19,8 +19,9 @@ HEAD_CHARS = 6000
 
 # ---------------------------------------------------------------- document type
 
-_BULLETIN = re.compile(r"\b(?:polic(?:y|ies)\s+(?:updates?|changes|bulletin)|update\s+bulletin|"
-                       r"policy\s+update\s+summary|medical\s+policy\s+news|coverage\s+updates?)\b", re.I)
+_BULLETIN = re.compile(r"\b(?:polic(?:y|ies)\s+(?:updates?|changes)|update\s+bulletin|(?<!clinical\s)policy\s+bulletin\s+"
+                       r"(?:updates?|summary)|policy\s+update\s+summary|medical\s+policy\s+news|coverage\s+updates?)\b",
+                       re.I)
 
 
 def detect_doc_type(text: str, lines: list[Line]) -> str:
@@ -37,7 +38,8 @@ def detect_doc_type(text: str, lines: list[Line]) -> str:
     if re.search(r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b", head, re.I) \
             and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I):
         return "coverage_summary"
-    if re.search(r"Official\s+Description|Common\s+Language\s+Description|Lay\s+Description|Code\s+Descriptor",
+    if re.search(r"Official\s+Descript(?:ion|or)|Common\s+Language\s+Description|Lay\s+Descript(?:ion|or)|Code\s+Descriptor|"
+                 r"Plain[-\s]language\s+description",
                  head, re.I) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
         return "code_page"
     if is_index_or_bulletin(text, lines):
@@ -73,8 +75,6 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|Copyright|Proprietary information of)\s*(?
                         r"(?P<name>[A-Z][\w&.,'\- ]{2,80}?)(?:\.|,?\s+All\s+rights|,?\s+Inc\b|$)", re.M | re.I)
 _PLAN_WORDS = re.compile(r"\b(?:health|plan|care|blue|insurance|mutual|alliance|wellness|cross|shield|salud|hmo|"
                          r"medicaid|assurance|benefits?)\b", re.I)
-_HEADER_NAME = re.compile(r"^(?P<name>[A-Z][\w&.'\- ]{2,60}?)\s+(?:Medical|Coverage|Clinical|Reimbursement|Payment|Drug|"
-                          r"Pharmacy)\s+(?:Policy|Policies|Guideline|Bulletin|Coverage)", re.M)
 
 
 def detect_payer(text: str, doc_type: str) -> str | None:
@@ -94,14 +94,44 @@ def detect_payer(text: str, doc_type: str) -> str | None:
     whole = [p for p in find_payers(text) if p.name not in _NOT_PAYERS]
     if whole:
         return whole[0].name
-    for m in _COPYRIGHT.finditer(head + "\n" + tail):
-        name = m.group("name").strip(" ,.")
-        if _PLAN_WORDS.search(name) and not re.search(r"Medical Association|\bAMA\b|American Hospital", name):
-            return canonical_payer(name)
-    m2 = _HEADER_NAME.search(head)
-    if m2 and _PLAN_WORDS.search(m2.group("name")):
-        return canonical_payer(m2.group("name"))
-    return None
+    named = _named_plan(text)
+    return canonical_payer(named) if named else None
+
+
+_PLAN_NAME = re.compile(
+    r"(?<![\w&])((?:[A-Z][A-Za-z'\-]+|of|and|&|the)(?:[ \t]+(?:[A-Z][A-Za-z'\-]+|of|and|&)){1,6})"
+)
+_PLAN_TAIL = re.compile(r"\b(?:Health(?:care)?|Plan|Alliance|Cooperative|Mutual|Insurance|Wellness|Blue|"
+                        r"Shield|Cross|Salud|HMO|Healthplan|Medicaid|Benefits?|Partners|Network|Administrators)$")
+_NOT_PLAN_START = re.compile(
+    r"^(?:Medical|Clinical|Coverage|The|Policy|Centers|American|National|Department|Food|World|Public|Home|"
+    r"Behavioral|Mental|Primary|Health|Care|Plan|Member|Members|Patient|Managed|Durable|Skilled|Urgent|Emergency|"
+    r"Commercial|Individual|Employer|Group|Federal|State|Our|This|Your|Each|All|Other|Oral|Dental|Vision)\b"
+)
+
+
+def _named_plan(text: str) -> str | None:
+    """The plan a document names most often: a Title Case name ending in a plan word ('Blue Heron Health').
+
+    Used when the payer registry knows no name in the document; copyright lines and the
+    sentences a plan writes about itself ('Keystone Harbor Health considers ...') both count.
+    """
+    counts: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    for m in _PLAN_NAME.finditer(text[:60000]):
+        words = m.group(1).split()
+        # trim trailing connectives and find the longest prefix that ends in a plan word
+        while words and not _PLAN_TAIL.search(words[-1]):
+            words.pop()
+        name = " ".join(words)
+        if len(words) < 2 or _NOT_PLAN_START.match(name) or re.search(r"Association|University|Society|College", name):
+            continue
+        counts[name] = counts.get(name, 0) + 1
+        first_seen.setdefault(name, m.start())
+    if not counts:
+        return None
+    best = max(counts, key=lambda n: (counts[n] + 2 * (first_seen[n] < 3000), -first_seen[n]))
+    return best if counts[best] >= 2 or first_seen[best] < 3000 else None
 
 
 def _most_specific(mentions: list) -> str:  # type: ignore[type-arg]
@@ -118,12 +148,13 @@ def _most_specific(mentions: list) -> str:  # type: ignore[type-arg]
 _NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\s*(\d{2}-[A-Z0-9]{5}-\d{2})\s*$", re.M),
     re.compile(r"MEDICAL\s+POLICY\s*[–—-]\s*(\d{1,2}\.\d{2}\.\d{2,3})", re.I),
-    re.compile(r"\bLCD\s*(?:ID)?\s*(?:#|:)?\s*(L\d{5})\b"),
-    re.compile(r"\bArticle\s*(?:ID)?\s*(?:#|:)?\s*(A\d{5})\b"),
-    re.compile(r"(?:Manual\s+Section\s+Number|NCD\s*(?:#|ID|Number)?)\s*:?\s*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
-    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)\s*[:.]*\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
+    re.compile(r"\bLCD\s*(?:ID)?[\s#:|]*(L\d{5})\b"),
+    re.compile(r"\bArticle\s*(?:ID)?[\s#:|]*(A\d{5})\b"),
+    re.compile(r"Manual\s+Section\s+Number[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
+    re.compile(r"\bNCD\s*(?:#|ID|Number)?[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
+    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)[ \t]*[:.|]*[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
                re.I),
-    re.compile(r"\bDocument\s*(?:#|Number|No\.?)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"\bDocument\s*(?:#|Number|No\.?)[ \t]*[:|]?[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"^\s*Number\s*:?\s*(\d{4})\s*$", re.M),
     re.compile(r"\bMCG\s*#?\s*:?\s*(\d{2}-[A-Z0-9]{5}-\d{2})"),
@@ -143,7 +174,7 @@ def detect_policy_number(text: str) -> str | None:
 
 _TITLE_LABEL = re.compile(
     r"^\s*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
-    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)\s*:\s*(\S.*)$",
+    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)[ \t]*[:|][ \t]*(\S.*)$",
     re.I | re.M,
 )
 _KIND_WORDS = re.compile(
@@ -178,6 +209,9 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
     m2 = _FLAT_TITLE.search(text[:HEAD_CHARS])
     if m2:
         return m2.group("t").strip()
+    page_title = _page_title(lines, payer)
+    if page_title:
+        return page_title
     candidates: list[Line] = []
     for ln in lines[:80]:
         t = ln.text
@@ -197,6 +231,20 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
     return _strip_payer(pool[0].text)
 
 
+def _page_title(lines: list[Line], payer: str | None) -> str | None:
+    """A web page's own title line, 'Acupuncture | Lakeshore Care Alliance': the part that is not the site."""
+    first = next((ln.text for ln in lines[:3] if ln.text), "")
+    parts = [p.strip() for p in re.split(r"\s+[|–—]\s+|\s+-\s+(?=[A-Z])", first) if p.strip()]
+    if len(parts) != 2:
+        return None
+    site_words = _PLAN_WORDS.pattern
+    for keep, site in ((parts[0], parts[1]), (parts[1], parts[0])):
+        named_site = (payer and canonical_payer(site) == payer) or find_payers(site) or re.search(site_words, site, re.I)
+        if named_site and _title_like(keep):
+            return keep
+    return None
+
+
 def _title_like(t: str) -> bool:
     if len(t) > 160 or len(t) < 4:
         return False
@@ -204,7 +252,8 @@ def _title_like(t: str) -> bool:
         return False
     if _LABEL_LINE.match(t) or "|" in t or "...." in t or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "[")):
         return False
-    if re.search(r"copyright|all rights reserved|registered mark|log in|register|table of contents", t, re.I):
+    if re.search(r"copyright|all rights reserved|registered mark|log in|register|table of contents|skip to|"
+                 r"main content|^menu$|^home$|^search$|sign in|jump to", t, re.I):
         return False
     if DATE_PATTERN.fullmatch(t.strip()) or re.fullmatch(r"[\d\W]+", t) or re.fullmatch(r"[A-Z0-9.\-]{3,20}", t):
         return False
@@ -268,14 +317,22 @@ _LABELS: tuple[tuple[str, str], ...] = (
                       r"Annual\s+Review\s+Date"),
 )
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=[|\t:])|(?<=\s\s))\s*[•\-*]?\s*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
-    r"[ \t]*(?:[:\-–][ \t]*|\.{2,}[ \t]*)?(?P<gap>(?:[ \t]*\n){0,3}[ \t]*)(?P<value>[^\n]{0,80})",
+    r"(?:^|(?<=[|\t:])|(?<=\s\s)|(?<=\s)(?=[A-Z][A-Za-z ]{2,40}(?:Date|Review|Revised|Updated|Effective)\s*:))"
+    r"[ \t]*[•\-*]?[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
+    r"[ \t]*(?:[:|\-–][ \t]*|\.{2,}[ \t]*)?",
     re.I | re.M,
 )
-
-
 _SERVICES_ON_OR_AFTER = re.compile(r"^(?:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after|on\s+or\s+after)\s+",
                                    re.I)
+_VALUE_END = re.compile(r"\||\t|\s{3,}|\n\s*\n\s*\n|$", re.M)
+
+
+def _value_after(text: str, start: int, limit: int) -> str:
+    """A label's value: up to three lines down (values on the next line), ending at a cell break."""
+    rest = text[start:min(limit, start + 120)].lstrip(" \t")
+    rest = rest.lstrip("\n \t") if rest.startswith("\n") and rest.count("\n", 0, 12) <= 3 else rest
+    end = _VALUE_END.search(rest)
+    return rest[: end.start() if end else len(rest)].strip()
 
 
 def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> Dates:
@@ -284,14 +341,18 @@ def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> 
     if multi_policy:
         return dates
     found: dict[str, str] = {}
-    for m in _LABEL_RE.finditer(text[: max(HEAD_CHARS, 12000)]):
+    head = text[: max(HEAD_CHARS, 12000)]
+    labels = list(_LABEL_RE.finditer(head))
+    for i, m in enumerate(labels):
         field = next(k for k, _ in _LABELS if m.group(k))
         if field in found:
             continue
-        value_text = _SERVICES_ON_OR_AFTER.sub("", m.group("value").strip())
-        values = [iso for d in DATE_PATTERN.finditer(value_text) if (iso := match_to_iso(d))]
-        if not values or not value_text.startswith(DATE_PATTERN.search(value_text).group(0)[:2]):  # type: ignore[union-attr]
+        limit = labels[i + 1].start() if i + 1 < len(labels) else len(head)
+        value_text = _SERVICES_ON_OR_AFTER.sub("", _value_after(head, m.end(), limit))
+        first = DATE_PATTERN.match(value_text)
+        if not first or not match_to_iso(first):
             continue
+        values = [iso for d in DATE_PATTERN.finditer(value_text) if (iso := match_to_iso(d))]
         found[field] = max(values) if field in ("last_revised", "last_reviewed") else values[0]
     dates.effective = found.get("effective")
     dates.original_effective = found.get("original_effective")

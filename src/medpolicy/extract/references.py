@@ -14,6 +14,7 @@ from medpolicy.extract.lines import Line, clean_inline
 from medpolicy.model import Reference
 
 _NUMBERED = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])(?:\s+|(?=[A-Z]))(\S.*)$")
+_BULLET = re.compile(r"^[•·▪◦\-*–]\s+")
 _PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
 _DOI = re.compile(r"(?:\bdoi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 _CITATION_FEATURE = re.compile(
@@ -86,11 +87,12 @@ def references_in_section(lines: list[Line], indexes: list[int]) -> list[Referen
     block: list[str] = []
     for i in [*indexes, -1]:
         t = lines[i].text if i >= 0 and not lines[i].furniture else ""
-        if t:
-            block.append(t)
-        elif block:
+        bullet = _BULLET.match(t)
+        if block and (not t or bullet):
             refs.append(_reference(len(refs) + 1, " ".join(block)))
             block = []
+        if t:
+            block.append(t[bullet.end():] if bullet else t)
     return refs
 
 

@@ -41,12 +41,14 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "billing guidelines", "coding section", "codes and descriptions", "procedure code(s)",
         "cpt code(s)", "hcpcs code(s)", "icd-10 code(s)", "billing information", "coding table",
         "coding implications", "code list", "codes used in this policy", "billing", "codes and billing",
+        "provider claims codes", "claims codes", "billing codes", "code(s)", "code", "coding/billing",
+        "revenue codes", "applicable billing codes", "procedure and diagnosis codes",
     ),
     "guidance": (
         "policy guidelines", "related information", "documentation requirements", "benefit application",
         "guidelines", "dosage/administration", "dosage and administration", "precautions",
         "prior authorization", "authorization information", "reimbursement information",
-        "documentation", "special notes", "notes", "note", "instructions", "dosing",
+        "documentation", "special notes", "instructions", "dosing",
         "prior authorization information", "medical record documentation",
         "documentation requirements and utilization guidelines",
     ),
@@ -122,7 +124,8 @@ class SectionSpan:
 def normalise_heading(text: str) -> str:
     s = text.strip().strip("|").strip()
     s = _NUMBERING.sub("", s)
-    s = s.replace("&", "and").replace("®", "").replace("™", "")
+    s = s.replace("&", "and")
+    s = re.sub(r"[®™†‡*]", "", s)
     s = _TRAILING.sub("", s)
     return " ".join(s.lower().split())
 

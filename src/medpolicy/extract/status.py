@@ -26,12 +26,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:is|are)\s+excluded|contract(?:ual)?\s+exclusion|benefit\s+exclusion|no\s+benefits?\b|"
         r"not\s+eligible\s+for\s+(?:coverage|reimbursement|payment)|will\s+not\s+(?:consider\s+)?(?:reimburse|reimbursement|pay|cover)|"
         r"not\s+(?:be\s+)?(?:reimbursable|reimbursed|payable)|will\s+be\s+denied|(?:is|are)\s+denied|"
-        r"does\s+not\s+cover|do\s+not\s+cover)", re.I)),
+        r"does\s+not\s+cover|do\s+not\s+cover|(?:may|are|is)\s+not\s+(?:be\s+)?eligible\s+under\s+the\s+plan)", re.I)),
     ("medically_necessary", re.compile(
         r"\b(?:medically\s+necessary|medical(?:ly)?\s+necessity\b|reasonable\s+and\s+necessary|"
         r"(?:is|are|be|been|will|may)\s+(?:be\s+)?covered|(?:will|may)\s+cover\b|covers\b|eligible\s+for\s+coverage|"
         r"(?:will|may)\s+(?:consider|allow)\s+reimbursement|support\s+medical\s+necessity|medically\s+appropriate|"
-        r"covered\s+(?:when|if|for|indications?|services?|benefit))", re.I)),
+        r"covered\s+(?:when|if|for|indications?|services?|benefit)|(?:may|are|is)\s+(?:be\s+)?eligible\s+under\s+the\s+plan)",
+        re.I)),
 )
 
 # "will not reimburse X for any condition other than those listed": a covered list, i.e. criteria apply.
