@@ -118,8 +118,12 @@ def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePositi
 
 
 def _is_table_lead_in(text: str) -> bool:
-    """'CPT codes not covered for indications listed in the CPB:' heads a code table; it is not a position."""
-    return text.endswith(":") and bool(re.search(r"\bcodes?\b", text, re.I)) and len(text) < 160
+    """'CPT codes not covered for indications listed in the CPB:' heads a code table; it is not a position.
+
+    Nor is Cigna's 'Considered Not Covered when used to report …:': the codes under it carry that status.
+    """
+    return text.endswith(":") and len(text) < 220 and bool(
+        re.search(r"\bcodes?\b|used\s+to\s+report|^considered\b|^when\s+services\b", text, re.I))
 
 
 def _criteria(units: list[_Unit], i: int) -> list[str]:

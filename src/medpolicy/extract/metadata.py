@@ -27,12 +27,14 @@ _BULLETIN = re.compile(r"\b(?:polic(?:y|ies)\s+(?:updates?|changes)|update\s+bul
 def detect_doc_type(text: str, lines: list[Line]) -> str:
     head = text[:HEAD_CHARS]
     first = text[:600]
-    if re.search(r"National\s+Coverage\s+Determination", first, re.I):
-        return "ncd"
-    if re.search(r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type", head, re.I):
-        return "billing_article"
-    if re.search(r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s*#?\s*:\s*L\d{5}", first, re.I):
-        return "lcd"
+    medicare = _first_marker(text[:1500], (
+        ("ncd", r"National\s+Coverage\s+Determination"),
+        ("lcd", r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s+Title\b|\bLCD\s*#?\s*:\s*L\d{5}"),
+        ("billing_article", r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type|"
+                            r"\bArticle\s+Title\b"),
+    ))
+    if medicare and (medicare != "ncd" or re.search(r"National\s+Coverage\s+Determination", first, re.I)):
+        return medicare
     if re.search(r"Clinical\s+Policy\s+Bulletin", head, re.I):
         return "clinical_policy_bulletin"
     if re.search(r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b", head, re.I) \
@@ -55,6 +57,16 @@ def detect_doc_type(text: str, lines: list[Line]) -> str:
     ):
         return "medical_policy"
     return "other"
+
+
+def _first_marker(text: str, markers: tuple[tuple[str, str], ...]) -> str | None:
+    """The kind whose marker appears first (an LCD names its billing articles, and the reverse)."""
+    best: tuple[int, str] | None = None
+    for kind, pattern in markers:
+        m = re.search(pattern, text, re.I)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind)
+    return best[1] if best else None
 
 
 def is_index_or_bulletin(text: str, lines: list[Line]) -> bool:
@@ -152,9 +164,9 @@ _NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bArticle\s*(?:ID)?[\s#:|]*(A\d{5})\b"),
     re.compile(r"Manual\s+Section\s+Number[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
     re.compile(r"\bNCD\s*(?:#|ID|Number)?[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
-    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)[ \t]*[:.|]*[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
+    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)[ \t]*[:.|]*(?:[ \t]*\|)?[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
                re.I),
-    re.compile(r"\bDocument\s*(?:#|Number|No\.?)[ \t]*[:|]?[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(r"\bDocument\s*(?:#|Number|No\.?)[\s:|]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
     re.compile(r"^\s*Number\s*:?\s*(\d{4})\s*$", re.M),
     re.compile(r"\bMCG\s*#?\s*:?\s*(\d{2}-[A-Z0-9]{5}-\d{2})"),
@@ -173,8 +185,9 @@ def detect_policy_number(text: str) -> str | None:
 # ---------------------------------------------------------------- title
 
 _TITLE_LABEL = re.compile(
-    r"^\s*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
-    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)[ \t]*[:|][ \t]*(\S.*)$",
+    r"^\s*(?:(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
+    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)(?:[ \t]*[:|]+)+[ \t]*|\t+)"
+    r"([^\s|].*?)[\s|]*$",
     re.I | re.M,
 )
 _KIND_WORDS = re.compile(
@@ -183,6 +196,9 @@ _KIND_WORDS = re.compile(
     r"form|logos?|logo|advantage|individual|exchange|cms|ub04|1500|home|page|print|search|menu)\W*)+$",
     re.I,
 )
+_HEADER_LABEL = re.compile(
+    r"^(?:[A-Z][A-Za-z]+\s+){0,3}(?:Number|No\.|#|Date|Review|Reviewed|Revised|Effective|Status|Document|Subject|"
+    r"Title|Published|Publish|Policy|Version|Section|Chapter|Category|Type|Replaces|ID)\s*[:|]", re.I)
 _LABEL_LINE = re.compile(r"^[A-Z][A-Za-z./#()\- ]{1,40}:\s*\S")
 _DATE_LABEL_LINE = re.compile(r"(?:date|effective|revised|review|updated|published|number|chapter|section|ref)",
                               re.I)
@@ -203,6 +219,10 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
         for ln in lines[:15]:
             if _BULLETIN.search(ln.text):
                 return ln.text
+    if doc_type == "billing_article":
+        art = re.search(r"^\s*(Billing\s+and\s+Coding:\s*\S.*)$", text[:3000], re.M)
+        if art:
+            return _with_continuation(art.group(1), lines, text, art.end(1))
     own = _TITLE_LABEL_OWN_LINE.search(text[:HEAD_CHARS])
     if own:
         return own.group(1).strip()
@@ -222,7 +242,9 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
             break
     if not candidates:
         return None
-    plain = [c for c in candidates if not find_payers(c.text)]
+    payer_words = set(payer.lower().split()) - {"of", "and", "the"} if payer else set()
+    plain = [c for c in candidates if not find_payers(c.text)
+             and not (payer_words and payer_words <= set(re.findall(r"[a-z]+", c.text.lower())))]
     for pool in (plain, candidates):
         for c in pool:
             if _before_label_block(lines, c.index):
@@ -240,7 +262,8 @@ def _page_title(lines: list[Line], payer: str | None) -> str | None:
     site_words = _PLAN_WORDS.pattern
     for keep, site in ((parts[0], parts[1]), (parts[1], parts[0])):
         named_site = (payer and canonical_payer(site) == payer) or find_payers(site) or re.search(site_words, site, re.I)
-        if named_site and _title_like(keep):
+        if (named_site and 4 <= len(keep) <= 160 and sum(c.isalpha() for c in keep) >= 8 and len(keep.split()) >= 2
+                and not _KIND_WORDS.match(keep) and not re.search(r"skip to|main content|^home$", keep, re.I)):
             return keep
     return None
 
@@ -291,14 +314,18 @@ def _with_continuation(first: str, lines: list[Line], text: str, end_offset: int
     idx = next((ln.index for ln in lines if ln.start <= end_offset <= ln.end), None)
     if idx is None:
         return parts[0]
+    head = " ".join(text[:HEAD_CHARS].split())
     for ln in lines[idx + 1: idx + 6]:
         t = ln.text
-        if not t or (t.isupper() and len(t) > 20) or _LABEL_LINE.match(t) or heading_kind(t):
+        if not t or (t.isupper() and len(t) > 20) or _HEADER_LABEL.match(t) or heading_kind(t):
             break
-        if not re.search(r"[,(]$|\band$|\bor$", parts[-1]) and not t[0].islower() and not t.startswith("("):
+        joined = " ".join([*parts, t])
+        wrapped = re.search(r"[,(:]$|\b(?:and|or|for|of|to|with|in|the|a|an|by)$", parts[-1]) or t[0].islower() \
+            or t.startswith("(") or head.count(joined) > 1 or (len(t.split()) <= 3 and ":" not in t and len(parts[-1]) > 30)
+        if not wrapped:
             break
         parts.append(t)
-    return " ".join(parts)
+    return " ".join(parts).strip(" |")
 
 
 # ---------------------------------------------------------------- dates
@@ -319,7 +346,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[|\t:])|(?<=\s\s)|(?<=\s)(?=[A-Z][A-Za-z ]{2,40}(?:Date|Review|Revised|Updated|Effective)\s*:))"
     r"[ \t]*[•\-*]?[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
-    r"[ \t]*(?:[:|\-–][ \t]*|\.{2,}[ \t]*)?",
+    r"(?:[ \t]*[:|\-–]|[ \t]*\.{2,})*[ \t]*",
     re.I | re.M,
 )
 _SERVICES_ON_OR_AFTER = re.compile(r"^(?:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after|on\s+or\s+after)\s+",

@@ -26,7 +26,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:is|are)\s+excluded|contract(?:ual)?\s+exclusion|benefit\s+exclusion|no\s+benefits?\b|"
         r"not\s+eligible\s+for\s+(?:coverage|reimbursement|payment)|will\s+not\s+(?:consider\s+)?(?:reimburse|reimbursement|pay|cover)|"
         r"not\s+(?:be\s+)?(?:reimbursable|reimbursed|payable)|will\s+be\s+denied|(?:is|are)\s+denied|"
-        r"does\s+not\s+cover|do\s+not\s+cover|(?:may|are|is)\s+not\s+(?:be\s+)?eligible\s+under\s+the\s+plan)", re.I)),
+        r"does\s+not\s+cover|do\s+not\s+cover)", re.I)),
     ("medically_necessary", re.compile(
         r"\b(?:medically\s+necessary|medical(?:ly)?\s+necessity\b|reasonable\s+and\s+necessary|"
         r"(?:is|are|be|been|will|may)\s+(?:be\s+)?covered|(?:will|may)\s+cover\b|covers\b|eligible\s+for\s+coverage|"
@@ -39,8 +39,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ONLY_LISTED = re.compile(r"\bother\s+than\s+(?:those|the\s+(?:conditions?|diagnos[ie]s|indications?))\s+(?:listed|below|above)", re.I)
 
 
+# "members may NOT be eligible under the Plan for X": the sentence that follows gives the reason, and the status.
+_DEFERRED = re.compile(r"\b(?:may|are|is)\s+not\s+(?:be\s+)?eligible\s+under\s+the\s+plan\b", re.I)
+
+
 def classify_status(text: str) -> str | None:
     """The status a sentence or heading states, or None when it states none."""
+    if _DEFERRED.search(text) and not any(p.search(text) for s, p in _RULES if s != "medically_necessary"):
+        return None
     for status, pattern in _RULES:
         if pattern.search(text):
             if status == "not_covered" and _ONLY_LISTED.search(text):
