@@ -140,7 +140,9 @@ def _title(out: Extraction, body: str, lines: list[Line]) -> str | None:
         listed = [c for c in out.codes if c.role == "listed"]
         if listed:
             c = listed[0]
-            return f"{c.system} Code {c.code}" + (f" - {c.description}" if c.description else "")
+            own = next((ln.text for ln in lines[:12] if c.code in ln.text and 3 <= len(ln.text.split()) <= 16
+                        and not ln.text.rstrip().endswith((".", "?"))), None)
+            return own or f"{c.system} Code {c.code}" + (f" - {c.description}" if c.description else "")
     return detect_title(body, lines, out.doc_type, out.payer)
 
 

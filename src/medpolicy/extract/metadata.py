@@ -185,8 +185,8 @@ def detect_policy_number(text: str) -> str | None:
 # ---------------------------------------------------------------- title
 
 _TITLE_LABEL = re.compile(
-    r"^\s*(?:(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
-    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)(?:[ \t]*[:|]+)+[ \t]*|\t+)"
+    r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Medical\s+Policy\s+Title|Guideline\s+Title|Topic|"
+    r"Clinical\s+Policy\s+Bulletin|LCD\s+Title|Article\s+Title|Coverage\s+Policy\s+Title)(?:(?:[ \t]*[:|]+)+[ \t]*|\t+)"
     r"([^\s|].*?)[\s|]*$",
     re.I | re.M,
 )
@@ -344,7 +344,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
                       r"Annual\s+Review\s+Date"),
 )
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=[|\t:])|(?<=\s\s)|(?<=\s)(?=[A-Z][A-Za-z ]{2,40}(?:Date|Review|Revised|Updated|Effective)\s*:))"
+    r"(?:^|(?<=[|\t:])|(?<=\s\s)|(?<=\s)(?=[A-Z][A-Za-z \n]{2,40}(?:Date|Review|Revised|Updated|Effective)\s*:))"
     r"[ \t]*[•\-*]?[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")"
     r"(?:[ \t]*[:|\-–]|[ \t]*\.{2,})*[ \t]*",
     re.I | re.M,
