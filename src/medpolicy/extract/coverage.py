@@ -122,8 +122,10 @@ def _is_table_lead_in(text: str) -> bool:
 
     Nor is Cigna's 'Considered Not Covered when used to report …:': the codes under it carry that status.
     """
+    if re.search(r"\bused\s+to\s+report\b", text, re.I):
+        return True
     return text.endswith(":") and len(text) < 220 and bool(
-        re.search(r"\bcodes?\b|used\s+to\s+report|^considered\b|^when\s+services\b", text, re.I))
+        re.search(r"\bcodes?\b|^considered\b|^when\s+services\b", text, re.I))
 
 
 def _criteria(units: list[_Unit], i: int) -> list[str]:

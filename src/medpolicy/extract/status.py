@@ -69,7 +69,9 @@ _BOILERPLATE = re.compile(
     r"which\s+services\s+are\s+covered|reserves?\s+the\s+right|medical\s+advice|"
     r"does\s+not\s+(?:guarantee|imply)|subject\s+to\s+(?:the\s+)?(?:terms|limits|conditions)|"
     r"terms\s+and\s+conditions|prior\s+authorization\s+(?:is|may\s+be)\s+required|is\s+a\s+guide|"
-    r"reference\s+purposes\s+only|does\s+not\s+imply|covered\s+or\s+non-?covered|may\s+not\s+be\s+all[-\s]inclusive",
+    r"reference\s+purposes\s+only|does\s+not\s+imply|covered\s+or\s+non-?covered|may\s+not\s+be\s+all[-\s]inclusive|"
+    r"does\s+not\s+mean\s+that|deleted\s+codes|codes?\s+(?:that|which)\s+(?:has|have)\s+been\s+deleted|"
+    r"not\s+(?:yet\s+)?(?:valid|effective)\s+(?:on|at)\s+the\s+(?:date|time)",
     re.I,
 )
 
