@@ -24,7 +24,7 @@ from medpolicy.extract.related import (
     sectioned_numbers,
 )
 from medpolicy.extract.sections import SectionSpan, find_sections
-from medpolicy.model import Extraction, RelatedPolicy, Section, Text
+from medpolicy.model import CoveragePosition, Extraction, RelatedPolicy, Section, Text
 
 __all__ = ["extract"]
 
@@ -58,8 +58,7 @@ def extract(text: Text | str) -> Extraction:
     if out.doc_type in ("code_page", "coverage_summary"):
         positions = []  # publishers that are not payers state no position of their own
     out.coverage = positions
-    statuses = {p.status for p in positions}
-    doc_status = next(iter(statuses)) if len(statuses) == 1 and not multi_policy else None
+    doc_status = None if multi_policy else _policy_status(positions)
 
     findings = find_codes(body, lines, sections, kind_by_line, section_by_line, doc_status, set())
     out.codes = findings.codes
@@ -75,6 +74,25 @@ def extract(text: Text | str) -> Extraction:
     out.sections = [Section(sp.heading, sp.kind, [(sp.start, sp.end)]) for sp in sections if sp.kind != "preamble"]
     _warn(out, body)
     return out
+
+
+# "... investigational for all other indications": a fallback position, not the policy's own for its codes.
+_OTHERWISE = re.compile(
+    r"\b(?:any|all)\s+other\b|\bnot\s+(?:listed|described|addressed|meeting|included)\s+(?:above|here|in\s+this)|"
+    r"\bother\s+than\s+(?:those|the\s+(?:indications|conditions))|\bnot\s+listed\s+above|\bcriteria\s+(?:above\s+)?"
+    r"(?:are|is)\s+not\s+met|\bdo(?:es)?\s+not\s+meet\s+the\s+criteria",
+    re.I,
+)
+
+
+def _policy_status(positions: list[CoveragePosition]) -> str | None:
+    """The status a policy's listed codes take when no table ties one: the positions' single status,
+    once 'for all other indications' fallbacks are set aside."""
+    statuses = {p.status for p in positions}
+    if len(statuses) == 1:
+        return next(iter(statuses))
+    primary = {p.status for p in positions if not _OTHERWISE.search(p.statement)}
+    return next(iter(primary)) if len(primary) == 1 else None
 
 
 def _indexes(sections: list[SectionSpan], kind: str) -> list[int]:
