@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from medpolicy.errors import MedpolicyError
@@ -89,7 +90,7 @@ def emit_rows(rows: Sequence[dict[str, Any]], fmt: RowFormat, columns: Sequence[
     for col in columns:
         table.add_column(col.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(escape(_cell(row.get(c))) for c in columns))  # document text is never markup
     console.print(table)
 
 

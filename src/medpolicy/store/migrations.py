@@ -1,0 +1,120 @@
+"""Schema versions: create a new store at the latest version, upgrade an older one step by step.
+
+`schema_migrations` records every version a store has reached. A new store is built
+from the current table definitions in `medpolicy.store.schema` and stamped with every
+version at once; an existing store runs, in order, each step in `MIGRATIONS` above its
+latest recorded version, each in the same transaction as its record.
+
+To change the schema:
+
+1. Change the table definitions in `schema.py` (that is what new stores get).
+2. Append a `Migration` to `MIGRATIONS` with the next version number and a function
+   that brings a store at the previous version to the new one, e.g.::
+
+       def _add_versions_language(conn: Connection) -> None:
+           conn.exec_driver_sql("ALTER TABLE versions ADD COLUMN language VARCHAR(20)")
+
+       MIGRATIONS = (Migration(2, "versions.language", _add_versions_language),)
+
+   Write the step in SQL both SQLite and PostgreSQL accept, or branch on
+   `conn.dialect.name`. Never edit or reorder a step that has shipped.
+
+Tables other packages register on the shared `metadata` (code catalogs) are created
+whenever a store is opened without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, func, insert, inspect, select
+
+from medpolicy.store import fulltext
+from medpolicy.store.engine import StoreUnavailable, display_url, read_transaction, write_transaction
+from medpolicy.store.schema import STORE_TABLES, metadata, schema_migrations
+
+BASELINE_VERSION = 1
+BASELINE_NAME = "policies, versions, facts and full-text index"
+# Modules that declare tables on `metadata`; imported (when present) before tables are created.
+TABLE_MODULES: tuple[str, ...] = ("medpolicy.codes.tables",)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = ()
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the store at `engine` to the latest schema; cheap when it already is."""
+    _import_table_modules()
+    with read_transaction(engine) as conn:
+        if _is_ready(conn):
+            return
+        current = _current_version(conn)
+    if current > latest_version():
+        raise StoreUnavailable(
+            f"{display_url(engine.url)}: the store is at schema version {current}, newer than this "
+            f"medpolicy understands ({latest_version()}); upgrade medpolicy to open it"
+        )
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Serialise concurrent first opens; the lock ends with the transaction.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('medpolicy.schema'))")
+        if _is_ready(conn):
+            return
+        current = _current_version(conn)
+        if current == 0:
+            metadata.create_all(conn, tables=list(STORE_TABLES))
+            fulltext.create_index(conn)
+            _record(conn, BASELINE_VERSION, BASELINE_NAME)
+            for step in MIGRATIONS:
+                _record(conn, step.version, step.name)
+        else:
+            for step in MIGRATIONS:
+                if step.version > current:
+                    step.upgrade(conn)
+                    _record(conn, step.version, step.name)
+        metadata.create_all(conn, checkfirst=True)
+
+
+def applied_versions(conn: Connection) -> list[int]:
+    """The schema versions recorded in the store, oldest first."""
+    return list(conn.scalars(select(schema_migrations.c.version).order_by(schema_migrations.c.version)))
+
+
+def _import_table_modules() -> None:
+    for name in TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def _current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(schema_migrations.name):
+        return 0
+    return int(conn.scalar(select(func.coalesce(func.max(schema_migrations.c.version), 0))) or 0)
+
+
+def _is_ready(conn: Connection) -> bool:
+    if _current_version(conn) != latest_version():
+        return False
+    existing = set(inspect(conn).get_table_names())
+    return all(name in existing for name in metadata.tables)
+
+
+def _record(conn: Connection, version: int, name: str) -> None:
+    conn.execute(insert(schema_migrations).values(version=version, name=name, applied_at=datetime.now(UTC)))

@@ -1,0 +1,112 @@
+"""Opening stores: schema versions and migrations, SQLite settings, clear errors for bad targets."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import medpolicy
+from medpolicy.api import Store
+from medpolicy.store import migrations
+from medpolicy.store.engine import StoreUnavailable, store_url
+from medpolicy.store.migrations import Migration, applied_versions
+
+
+def _versions(store: Store) -> list[int]:
+    with store.engine.connect() as conn:
+        return applied_versions(conn)
+
+
+def test_a_new_store_is_at_the_latest_version_and_reopening_changes_nothing(fresh_store_url: str) -> None:
+    with medpolicy.open(fresh_store_url) as store:
+        assert _versions(store) == [1]
+    with medpolicy.open(fresh_store_url) as store:
+        assert _versions(store) == [1]
+        assert store.stats().schema_version == 1
+
+
+def _add_review_note(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE policies ADD COLUMN review_note VARCHAR")
+
+
+def test_pending_migrations_run_once_in_order(fresh_store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    medpolicy.open(fresh_store_url).close()
+    monkeypatch.setattr(migrations, "MIGRATIONS", (Migration(2, "policies.review_note", _add_review_note),))
+    with medpolicy.open(fresh_store_url) as store:
+        assert _versions(store) == [1, 2]
+        assert "review_note" in {c["name"] for c in sa.inspect(store.engine).get_columns("policies")}
+    with medpolicy.open(fresh_store_url) as store:  # a second open must not run the step again
+        assert _versions(store) == [1, 2]
+
+
+def test_a_new_store_is_stamped_with_every_migration(
+    fresh_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = (Migration(2, "policies.review_note", _add_review_note),)
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+    with medpolicy.open(fresh_store_url) as store:
+        assert _versions(store) == [1, 2]
+
+
+def test_a_store_from_a_newer_medpolicy_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "new.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", (Migration(2, "future", _add_review_note),))
+    medpolicy.open(path).close()
+    monkeypatch.setattr(migrations, "MIGRATIONS", ())
+    with pytest.raises(StoreUnavailable, match="schema version 2, newer than"):
+        medpolicy.open(path)
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: Store) -> None:
+    with sqlite_store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert (conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) >= 10_000
+
+
+def test_memory_store_works_for_quick_use() -> None:
+    with medpolicy.open(":memory:") as store:
+        assert store.stats().policies == 0
+
+
+def test_bad_targets_are_refused_with_the_reason(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable, match="does not exist"):
+        medpolicy.open(tmp_path / "missing" / "store.db")
+    with pytest.raises(StoreUnavailable, match="is a folder"):
+        medpolicy.open(tmp_path)
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_bytes(b"these are not the bytes of a database" * 100)
+    with pytest.raises(StoreUnavailable, match=r"notes\.db: cannot open the store: file is not a database"):
+        medpolicy.open(not_a_db)
+    with pytest.raises(StoreUnavailable, match="cannot open the store"):
+        medpolicy.open("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    with pytest.raises(StoreUnavailable, match="not a database URL"):
+        medpolicy.open("postgresql://host:port/db")
+    with pytest.raises(StoreUnavailable, match="not a usable database URL"):
+        medpolicy.open("nonsense://host/db")
+
+
+def test_plain_postgresql_urls_use_the_installed_driver() -> None:
+    assert store_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert store_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+    assert store_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_the_password_never_appears_in_messages() -> None:
+    with pytest.raises(StoreUnavailable) as error:
+        medpolicy.open("postgresql+psycopg://nobody:hunter2@127.0.0.1:1/none")
+    assert "hunter2" not in str(error.value)
+
+
+def test_a_database_written_by_another_program_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('kept')")
+    with medpolicy.open(path) as store:
+        assert store.stats().policies == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT body FROM notes").fetchall() == [("kept",)]
