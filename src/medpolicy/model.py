@@ -34,7 +34,14 @@ DOC_TYPES: tuple[str, ...] = (
     "other",
 )
 CODE_SYSTEMS: tuple[str, ...] = (
-    "CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS", "ICD-9-CM", "CDT", "NDC", "REV",
+    "CPT",
+    "HCPCS",
+    "ICD-10-CM",
+    "ICD-10-PCS",
+    "ICD-9-CM",
+    "CDT",
+    "NDC",
+    "REV",
 )
 DATE_FIELDS: tuple[str, ...] = ("effective", "last_revised", "original_effective", "published", "next_review")
 
@@ -180,8 +187,14 @@ class Extraction:
             title=data.get("title"),
             dates=Dates(**{k: (data.get("dates") or {}).get(k) for k in DATE_FIELDS}),
             codes=[
-                CodeFact(c["system"], c["code"], c.get("description"), c.get("role", "mentioned"),
-                         c.get("coverage"), spans(c.get("spans", [])))
+                CodeFact(
+                    c["system"],
+                    c["code"],
+                    c.get("description"),
+                    c.get("role", "mentioned"),
+                    c.get("coverage"),
+                    spans(c.get("spans", [])),
+                )
                 for c in data.get("codes", [])
             ],
             code_ranges=[
@@ -189,16 +202,25 @@ class Extraction:
                 for r in data.get("code_ranges", [])
             ],
             coverage=[
-                CoveragePosition(p["status"], p["statement"], p.get("applies_to"),
-                                 list(p.get("criteria", [])), spans(p.get("spans", [])))
+                CoveragePosition(
+                    p["status"],
+                    p["statement"],
+                    p.get("applies_to"),
+                    list(p.get("criteria", [])),
+                    spans(p.get("spans", [])),
+                )
                 for p in data.get("coverage", [])
             ],
-            related_policies=[RelatedPolicy(r.get("number"), r.get("title"))
-                              for r in data.get("related_policies", [])],
-            references=[Reference(r["n"], r["text"], r.get("pmid"), r.get("doi"))
-                        for r in data.get("references", [])],
+            related_policies=[
+                RelatedPolicy(r.get("number"), r.get("title")) for r in data.get("related_policies", [])
+            ],
+            references=[
+                Reference(r["n"], r["text"], r.get("pmid"), r.get("doi")) for r in data.get("references", [])
+            ],
             history=[HistoryEntry(h.get("date"), h["text"]) for h in data.get("history", [])],
-            sections=[Section(s["heading"], s.get("kind", "other"), spans(s.get("spans", [])))
-                      for s in data.get("sections", [])],
+            sections=[
+                Section(s["heading"], s.get("kind", "other"), spans(s.get("spans", [])))
+                for s in data.get("sections", [])
+            ],
             warnings=list(data.get("warnings", [])),
         )

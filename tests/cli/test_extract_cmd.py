@@ -24,8 +24,23 @@ CPT
 86357\tNatural killer cell count (our wording)
 """
 
-CONTRACT_KEYS = {"schema_version", "source", "doc_type", "payer", "policy_number", "title", "dates", "codes",
-                 "code_ranges", "coverage", "related_policies", "references", "history", "sections", "warnings"}
+CONTRACT_KEYS = {
+    "schema_version",
+    "source",
+    "doc_type",
+    "payer",
+    "policy_number",
+    "title",
+    "dates",
+    "codes",
+    "code_ranges",
+    "coverage",
+    "related_policies",
+    "references",
+    "history",
+    "sections",
+    "warnings",
+}
 
 
 def test_json_lines_follow_the_contract(tmp_path: Path) -> None:
@@ -40,7 +55,9 @@ def test_json_lines_follow_the_contract(tmp_path: Path) -> None:
     assert len(row["source"]["sha256"]) == 64
     assert row["policy_number"] == "MP-204"
     assert row["dates"]["effective"] == "2025-03-01"
-    assert [(c["code"], c["role"], c["coverage"]) for c in row["codes"]] == [("86357", "listed", "investigational")]
+    assert [(c["code"], c["role"], c["coverage"]) for c in row["codes"]] == [
+        ("86357", "listed", "investigational")
+    ]
 
 
 def test_spans_index_the_text_output(tmp_path: Path) -> None:
@@ -49,10 +66,10 @@ def test_spans_index_the_text_output(tmp_path: Path) -> None:
     runner = CliRunner()
     row = json.loads(runner.invoke(app, ["extract", str(doc)]).stdout)
     text = runner.invoke(app, ["extract", str(doc), "--text"]).stdout
-    (start, end), = row["codes"][0]["spans"]
+    ((start, end),) = row["codes"][0]["spans"]
     assert text[start:end] == "86357"
     pos = row["coverage"][0]["spans"][0]
-    assert "investigational" in text[pos[0]:pos[1]]
+    assert "investigational" in text[pos[0] : pos[1]]
 
 
 def test_table_format_for_people(tmp_path: Path) -> None:
@@ -73,7 +90,9 @@ def test_bad_files_fail_alone_with_exit_2(tmp_path: Path) -> None:
     missing = tmp_path / "missing.html"
     proc = subprocess.run(
         [sys.executable, "-m", "medpolicy", "extract", str(broken), str(good), str(empty), str(missing)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]

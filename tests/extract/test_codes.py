@@ -124,7 +124,9 @@ def test_any_cpt_number_in_a_code_table_is_found(n: int) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.integers(min_value=1000, max_value=99999))
 def test_bare_numbers_in_prose_are_never_codes(n: int) -> None:
-    text = f"Description\nIn {n} patients the benefit lasted {n % 100} months, as reported in {1990 + n % 35}.\n"
+    text = (
+        f"Description\nIn {n} patients the benefit lasted {n % 100} months, as reported in {1990 + n % 35}.\n"
+    )
     assert codes_of(text) == {}
 
 

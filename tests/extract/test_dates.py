@@ -10,8 +10,20 @@ from hypothesis import strategies as st
 
 from medpolicy.extract.dates import leading_date, parse_date
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @settings(max_examples=300)
@@ -39,14 +51,21 @@ def test_month_only_dates_are_year_month(year: int, month: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("01/97", "1997-01"), ("05/19/98", "1998-05-19"), ("10/01/26", "2026-10-01"), ("Apr. 27, 2026", "2026-04-27"),
-     ("Sept 30, 2025", "2025-09-30")],
+    [
+        ("01/97", "1997-01"),
+        ("05/19/98", "1998-05-19"),
+        ("10/01/26", "2026-10-01"),
+        ("Apr. 27, 2026", "2026-04-27"),
+        ("Sept 30, 2025", "2025-09-30"),
+    ],
 )
 def test_two_digit_years_and_abbreviations(text: str, iso: str) -> None:
     assert parse_date(text) == iso
 
 
-@pytest.mark.parametrize("text", ["13/45/2020", "2/30/2021", "Version 1.2025", "page 3 of 15", "10 mg/kg", "CR12606"])
+@pytest.mark.parametrize(
+    "text", ["13/45/2020", "2/30/2021", "Version 1.2025", "page 3 of 15", "10 mg/kg", "CR12606"]
+)
 def test_non_dates(text: str) -> None:
     assert parse_date(text) is None
 

@@ -57,8 +57,11 @@ def _score(doc: Path) -> dict[str, float]:
     statuses = {STATUS_ALIASES.get(p.status, p.status) for p in ex.coverage}
     gold_statuses = {STATUS_ALIASES.get(c["status"], c["status"]) for c in gold.get("coverage", [])}
     gd = gold.get("dates") or {}
-    asked = [k for k in ("effective", "last_revised", "original_effective", "published", "next_review")
-             if gd.get(k) or getattr(ex.dates, k)]
+    asked = [
+        k
+        for k in ("effective", "last_revised", "original_effective", "published", "next_review")
+        if gd.get(k) or getattr(ex.dates, k)
+    ]
     return {
         "codes": _f1(listed, gold_codes),
         "coverage": _f1(statuses, gold_statuses),

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import typer
@@ -38,10 +38,12 @@ def db_url(db: str | None) -> str:
     return db or os.environ.get("MEDPOLICY_DB") or DEFAULT_DB
 
 
-DbOption = typer.Option(None, "--db", help="Store: a SQLite path or a SQLAlchemy URL (default $MEDPOLICY_DB or medpolicy.db).")
+DbOption = typer.Option(
+    None, "--db", help="Store: a SQLite path or a SQLAlchemy URL (default $MEDPOLICY_DB or medpolicy.db)."
+)
 
 
-class RowFormat(str, Enum):
+class RowFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -72,7 +74,9 @@ def guarded(fn: Callable[[], T], exit_code: int = 1) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def emit_rows(rows: Sequence[dict[str, Any]], fmt: RowFormat, columns: Sequence[str], title: str | None = None) -> None:
+def emit_rows(
+    rows: Sequence[dict[str, Any]], fmt: RowFormat, columns: Sequence[str], title: str | None = None
+) -> None:
     """Print rows as a Rich table, JSON Lines or CSV (same columns in every format)."""
     if fmt is RowFormat.json:
         for row in rows:

@@ -20,7 +20,9 @@ TOUR_CODES = ("86357", "36511", "0537T", "J9035", "95810")
 
 @app.command("demo")
 def demo(
-    db: str = typer.Option(DEMO_DB, "--db", help="Where to build the demo store (SQLite path or SQLAlchemy URL)."),
+    db: str = typer.Option(
+        DEMO_DB, "--db", help="Where to build the demo store (SQLite path or SQLAlchemy URL)."
+    ),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Documents read in parallel."),
 ) -> None:
     """Build a store from the built-in demo corpus (fictional payers, real layouts) and take a short tour."""
@@ -39,9 +41,13 @@ def demo(
             _tour(store, db)
 
 
-_SHORT = {"medically_necessary": "[green]covered[/green]", "investigational": "[yellow]investig.[/yellow]",
-          "not_medically_necessary": "[red]not med. nec.[/red]", "not_covered": "[red]not covered[/red]",
-          "cosmetic": "[red]cosmetic[/red]"}
+_SHORT = {
+    "medically_necessary": "[green]covered[/green]",
+    "investigational": "[yellow]investig.[/yellow]",
+    "not_medically_necessary": "[red]not med. nec.[/red]",
+    "not_covered": "[red]not covered[/red]",
+    "cosmetic": "[red]cosmetic[/red]",
+}
 
 
 def _short(status: str) -> str:
@@ -49,9 +55,11 @@ def _short(status: str) -> str:
 
 
 def _describe(change: PolicyChange) -> str:
-    parts = [f"{change.payer} {change.policy_number or ''} {change.title or ''}".strip(),
-             f"v{change.before.version_no} ({change.before.effective}) → v{change.after.version_no} "
-             f"({change.after.effective}):"]
+    parts = [
+        f"{change.payer} {change.policy_number or ''} {change.title or ''}".strip(),
+        f"v{change.before.version_no} ({change.before.effective}) → v{change.after.version_no} "
+        f"({change.after.effective}):",
+    ]
     if change.codes_added:
         parts.append("added " + ", ".join(c.code for c in change.codes_added))
     if change.codes_removed:
@@ -64,18 +72,25 @@ def _describe(change: PolicyChange) -> str:
 def _tour(store: Store, db: str) -> None:
     stats = store.stats()
     console.rule("[bold]What the store holds")
-    console.print(f"{stats.policies} policies, {stats.versions} versions, {stats.codes} codes, {stats.payers} payers")
+    console.print(
+        f"{stats.policies} policies, {stats.versions} versions, {stats.codes} codes, {stats.payers} payers"
+    )
     payers = Table("payer", "policies", title="Payers")
-    for p in store.payers():
-        payers.add_row(p.payer, str(p.policies))
+    for count in store.payers():
+        payers.add_row(count.payer, str(count.policies))
     console.print(payers)
 
     console.rule("[bold]medpolicy code 86357 — what does each payer say?")
     lookup = store.code("86357")
     table = Table("payer", "policy", "status", "effective", "statement", show_lines=True)
     for p in lookup.policies:
-        table.add_row(p.payer or "—", f"{p.policy_number or ''} {p.title or ''}".strip(), p.status or "not stated",
-                      p.effective or "—", (p.statement or "")[:160])
+        table.add_row(
+            p.payer or "—",
+            f"{p.policy_number or ''} {p.title or ''}".strip(),
+            p.status or "not stated",
+            p.effective or "—",
+            (p.statement or "")[:160],
+        )
     console.print(table)
 
     console.rule("[bold]medpolicy matrix — each payer's position on five codes")
@@ -85,7 +100,7 @@ def _tour(store: Store, db: str) -> None:
         grid.add_row(payer, *(_short(row[column].status) for row in matrix.rows))
     console.print(grid)
 
-    console.rule("[bold]medpolicy search \"natural killer\"")
+    console.rule('[bold]medpolicy search "natural killer"')
     for hit in store.search("natural killer", limit=5).hits:
         console.print(f"• {hit.payer} — {hit.title}: {hit.snippet[:140]}")
 
@@ -98,8 +113,9 @@ def _tour(store: Store, db: str) -> None:
             f"Try it yourself (the store is {db}):\n"
             f"  medpolicy code 86357 --db {db}\n"
             f"  medpolicy matrix 86357 0537T J9035 --db {db} --format csv\n"
-            f"  medpolicy search \"sleep apnea\" --db {db}\n"
+            f'  medpolicy search "sleep apnea" --db {db}\n'
             f"  medpolicy serve --db {db}",
-            title="Next", border_style="green",
+            title="Next",
+            border_style="green",
         )
     )

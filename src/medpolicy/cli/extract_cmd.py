@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -17,7 +17,7 @@ from medpolicy.model import Extraction
 from medpolicy.read import read_path
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     json = "json"
     table = "table"
 
@@ -25,7 +25,9 @@ class ExtractFormat(str, Enum):
 @app.command("extract")
 def extract_command(
     files: list[Path] = typer.Argument(..., help="PDF, HTML, DOCX or text files."),
-    fmt: ExtractFormat = typer.Option(ExtractFormat.json, "--format", "-f", help="json (JSON Lines) or table."),
+    fmt: ExtractFormat = typer.Option(
+        ExtractFormat.json, "--format", "-f", help="json (JSON Lines) or table."
+    ),
     text: bool = typer.Option(False, "--text", help="Print the extracted text the spans point into."),
 ) -> None:
     """Extract payer, dates, codes, coverage positions and more from each file (one JSON object per line)."""
@@ -57,7 +59,10 @@ def _print_table(path: str, ex: Extraction) -> None:
     console.rule(f"[bold]{path}")
     head = Table.grid(padding=(0, 2))
     for label, value in (
-        ("doc type", ex.doc_type), ("payer", ex.payer), ("policy number", ex.policy_number), ("title", ex.title),
+        ("doc type", ex.doc_type),
+        ("payer", ex.payer),
+        ("policy number", ex.policy_number),
+        ("title", ex.title),
         *((f"{k.replace('_', ' ')}", v) for k, v in vars_of(ex.dates).items()),
     ):
         head.add_row(f"[dim]{label}[/dim]", str(value) if value else "—")
@@ -74,8 +79,10 @@ def _print_table(path: str, ex: Extraction) -> None:
         console.print(codes)
     if ex.code_ranges:
         console.print("Ranges: " + ", ".join(f"{r.system} {r.start}–{r.end}" for r in ex.code_ranges))
-    console.print(f"related policies: {len(ex.related_policies)}  references: {len(ex.references)}  "
-                  f"history entries: {len(ex.history)}  sections: {len(ex.sections)}")
+    console.print(
+        f"related policies: {len(ex.related_policies)}  references: {len(ex.references)}  "
+        f"history entries: {len(ex.history)}  sections: {len(ex.sections)}"
+    )
     for w in ex.warnings:
         console.print(f"[yellow]warning:[/yellow] {w}")
 

@@ -29,8 +29,9 @@ from medpolicy.model import CoveragePosition, Extraction, RelatedPolicy, Section
 __all__ = ["extract"]
 
 # Sections whose sentences state no coverage position of the document's own.
-_NO_POSITION_KINDS = frozenset({"history", "references", "rationale", "description", "related", "definitions",
-                                "boilerplate"})
+_NO_POSITION_KINDS = frozenset(
+    {"history", "references", "rationale", "description", "related", "definitions", "boilerplate"}
+)
 
 
 def extract(text: Text | str) -> Extraction:
@@ -71,7 +72,9 @@ def extract(text: Text | str) -> Extraction:
     out.title = _title(out, body, lines)
     out.dates = detect_dates(body, out.history, multi_policy)
     out.related_policies = _related(out, body, lines, sections, multi_policy)
-    out.sections = [Section(sp.heading, sp.kind, [(sp.start, sp.end)]) for sp in sections if sp.kind != "preamble"]
+    out.sections = [
+        Section(sp.heading, sp.kind, [(sp.start, sp.end)]) for sp in sections if sp.kind != "preamble"
+    ]
     _warn(out, body)
     return out
 
@@ -99,7 +102,9 @@ def _indexes(sections: list[SectionSpan], kind: str) -> list[int]:
     return [i for sp in sections if sp.kind == kind for i in range(sp.first, sp.last + 1)]
 
 
-def _read_references(out: Extraction, lines: list[Line], sections: list[SectionSpan], kind_by_line: list[str]) -> None:
+def _read_references(
+    out: Extraction, lines: list[Line], sections: list[SectionSpan], kind_by_line: list[str]
+) -> None:
     idx = _indexes(sections, "references")
     if idx:
         out.references = references_in_section(lines, idx)
@@ -110,7 +115,9 @@ def _read_references(out: Extraction, lines: list[Line], sections: list[SectionS
         kind_by_line[i] = "references"
 
 
-def _read_history(out: Extraction, lines: list[Line], sections: list[SectionSpan], kind_by_line: list[str]) -> None:
+def _read_history(
+    out: Extraction, lines: list[Line], sections: list[SectionSpan], kind_by_line: list[str]
+) -> None:
     idx = _indexes(sections, "history")
     if idx:
         out.history = history_in_section(lines, idx)
@@ -147,7 +154,7 @@ def _subject_code(out: Extraction, lines: list[Line]) -> None:
 def _official_description(lines: list[Line]) -> str | None:
     for i, ln in enumerate(lines):
         if re.fullmatch(r"(?:official|code)\s+descriptor?n?s?:?|official\s+description:?", ln.text, re.I):
-            for nxt in lines[i + 1:i + 4]:
+            for nxt in lines[i + 1 : i + 4]:
                 if nxt.text:
                     return nxt.text
     return None
@@ -158,14 +165,23 @@ def _title(out: Extraction, body: str, lines: list[Line]) -> str | None:
         listed = [c for c in out.codes if c.role == "listed"]
         if listed:
             c = listed[0]
-            own = next((ln.text for ln in lines[:12] if c.code in ln.text and 3 <= len(ln.text.split()) <= 16
-                        and not ln.text.rstrip().endswith((".", "?"))), None)
+            own = next(
+                (
+                    ln.text
+                    for ln in lines[:12]
+                    if c.code in ln.text
+                    and 3 <= len(ln.text.split()) <= 16
+                    and not ln.text.rstrip().endswith((".", "?"))
+                ),
+                None,
+            )
             return own or f"{c.system} Code {c.code}" + (f" - {c.description}" if c.description else "")
     return detect_title(body, lines, out.doc_type, out.payer)
 
 
-def _related(out: Extraction, body: str, lines: list[Line], sections: list[SectionSpan],
-             multi_policy: bool) -> list[RelatedPolicy]:
+def _related(
+    out: Extraction, body: str, lines: list[Line], sections: list[SectionSpan], multi_policy: bool
+) -> list[RelatedPolicy]:
     found: list[RelatedPolicy] = []
     idx = _indexes(sections, "related")
     if idx:
@@ -193,7 +209,11 @@ def _index_rows(lines: list[Line]) -> list[RelatedPolicy]:
     out = []
     for ln in lines:
         cells = [c.strip() for c in ln.text.strip("|").split("|")]
-        if len(cells) >= 3 and re.fullmatch(r"[A-Z0-9][\w.\-]{3,20}", cells[0]) and re.search(r"\d", cells[0]):
+        if (
+            len(cells) >= 3
+            and re.fullmatch(r"[A-Z0-9][\w.\-]{3,20}", cells[0])
+            and re.search(r"\d", cells[0])
+        ):
             out.append(RelatedPolicy(cells[0], cells[1] or None))
     return out
 
@@ -208,5 +228,3 @@ def _warn(out: Extraction, body: str) -> None:
         out.warnings.append("no title found")
     if out.doc_type == "medical_policy" and not any(c.role == "listed" for c in out.codes):
         out.warnings.append("no listed codes found")
-
-

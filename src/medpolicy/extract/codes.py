@@ -29,16 +29,22 @@ _CANDIDATE = re.compile(
     r"(?![\w]|\.\d|,\d{3}|-\d{4}\b|%)"
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|through|thru)\s*$", re.I)
-_CUE = re.compile(r"\b(?:cpt|hcpcs|codes?|procedures?|icd-?10(?:-cm)?|icd|diagnos[ie]s|dx|billed|report(?:ed)?|"
-                  r"add(?:ed)?|remov(?:ed)?|delet(?:ed)?)\b", re.I)
+_CUE = re.compile(
+    r"\b(?:cpt|hcpcs|codes?|procedures?|icd-?10(?:-cm)?|icd|diagnos[ie]s|dx|billed|report(?:ed)?|"
+    r"add(?:ed)?|remov(?:ed)?|delet(?:ed)?)\b",
+    re.I,
+)
 _NOT_A_CODE_BEFORE = re.compile(
     r"(?:transmittal|\btn|\bcr|zip|p\.?\s?o\.?\s+box|\bbox|suite|\bste|fax|phone|tel|pmid|nct|\bno\.|#|"
     r"\bnumber:?|\bid:?|page|pages|vol\.?|volume|issue|\$|usd|approximately|about|over|under|total\s+of|n\s*=)\s*$",
     re.I,
 )
 _EXAMPLE = re.compile(r"\b(?:example|e\.g\.|for instance|such as)\b", re.I)
-_RETIRED = re.compile(r"\b(?:delet(?:ed|ion)|remov(?:ed|al)|terminat(?:ed|ion)|discontinued|retired|replaced\s+by|"
-                      r"no\s+longer|expired|archived|was\s+valid)\b", re.I)
+_RETIRED = re.compile(
+    r"\b(?:delet(?:ed|ion)|remov(?:ed|al)|terminat(?:ed|ion)|discontinued|retired|replaced\s+by|"
+    r"no\s+longer|expired|archived|was\s+valid)\b",
+    re.I,
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _LIST_SEP = re.compile(r"^\s*(?:,|;|/|and|or|,\s*and|,\s*or|\|)?\s*$", re.I)
 _ICD_CONTEXT = re.compile(r"\bicd|\bdiagnos|\bdx\b", re.I)
@@ -50,7 +56,9 @@ _UNINFORMATIVE_LEAD_IN = re.compile(
     re.I,
 )
 LISTING_KINDS = frozenset({"coding", "policy"})
-MENTION_KINDS = frozenset({"history", "description", "rationale", "related", "definitions", "boilerplate", "guidance"})
+MENTION_KINDS = frozenset(
+    {"history", "description", "rationale", "related", "definitions", "boilerplate", "guidance"}
+)
 
 
 @dataclass(slots=True)
@@ -93,8 +101,11 @@ def _has_list_cue(raw: str, col: int) -> bool:
     """A cue word earlier in the line, reached through a list of other codes ('codes 96365, 96367 and S2107')."""
     before = raw[:col]
     # strip trailing codes and separators so the cue may sit before a list
-    stripped = re.sub(r"(?:(?:\b[A-Z]?\d{4,5}[A-Z]?\b|\b[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)[\s,;/]*(?:and|or)?\s*)+$",
-                      "", before)
+    stripped = re.sub(
+        r"(?:(?:\b[A-Z]?\d{4,5}[A-Z]?\b|\b[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)[\s,;/]*(?:and|or)?\s*)+$",
+        "",
+        before,
+    )
     return bool(_CUE.search(stripped[-60:]))
 
 
@@ -109,7 +120,7 @@ def _accept(hit_raw: str, system: str, line: Line, col: int, kind: str, context:
     for url in _URL.finditer(raw):
         if url.start() <= col < url.end():
             return False
-    before = raw[max(0, col - 30):col]
+    before = raw[max(0, col - 30) : col]
     if _NOT_A_CODE_BEFORE.search(before):
         return False
     row = _line_is_code_row(line, col)
@@ -140,7 +151,7 @@ def _description_after(line: Line, end_col: int, next_lines: list[Line]) -> str 
         cells = [c.strip() for c in rest.split("|")]
         rest = next((c for c in cells if c), "")
     rest = clean_inline(rest).lstrip(":-–—\t †‡*§").strip()
-    if not rest or _CANDIDATE.match(rest) and len(rest.split()) <= 2:
+    if not rest or (_CANDIDATE.match(rest) and len(rest.split()) <= 2):
         return None
     if _CANDIDATE.match(rest.split()[0]) or re.match(r"^(?:-|–|to|through|or|and|,|;)(?:\s|$)", rest):
         return None
@@ -173,13 +184,28 @@ def find_codes(
             raw = m.group("code")
             context = ln.raw + " " + _section_heading(section_by_line[ln.index])
             system = _system_for(raw, context, kind)
-            if system is None and kind == "coding" and "." in raw and _ICD_CONTEXT.search(context) \
-                    and _line_is_code_row(ln, m.start()):
+            if (
+                system is None
+                and kind == "coding"
+                and "." in raw
+                and _ICD_CONTEXT.search(context)
+                and _line_is_code_row(ln, m.start())
+            ):
                 system = "ICD-10-CM"  # listed by the document though absent from the current code set
             if system is None or not _accept(raw, system, ln, m.start(), kind, context):
                 continue
-            hits.append(_Hit(system, canonical(system, raw), ln, ln.start + m.start(), ln.start + m.end(),
-                             m.start(), kind, section_by_line[ln.index]))
+            hits.append(
+                _Hit(
+                    system,
+                    canonical(system, raw),
+                    ln,
+                    ln.start + m.start(),
+                    ln.start + m.end(),
+                    m.start(),
+                    kind,
+                    section_by_line[ln.index],
+                )
+            )
 
     hits.extend(_revenue_codes(lines, kind_by_line, section_by_line))
     hits.sort(key=lambda h: h.start)
@@ -187,7 +213,12 @@ def find_codes(
     in_range: set[int] = set()
     for i in range(len(hits) - 1):
         a, b = hits[i], hits[i + 1]
-        if a.line is b.line and a.system == b.system and _RANGE_JOIN.match(text[a.end:b.start]) and a.code < b.code:
+        if (
+            a.line is b.line
+            and a.system == b.system
+            and _RANGE_JOIN.match(text[a.end : b.start])
+            and a.code < b.code
+        ):
             status = _code_status(a, lines, kind_by_line)
             findings.ranges.append(CodeRange(a.system, a.code, b.code, [(a.start, b.end)], status))
             in_range.update((i, i + 1))
@@ -200,7 +231,7 @@ def find_codes(
         role = _role(h)
         fact = by_key.get((h.system, h.code))
         if fact is None:
-            fact = CodeFact(h.system, h.code, None, role, None, [])
+            fact = CodeFact(h.system, h.code, None, "listed" if role == "listed" else "mentioned", None, [])
             by_key[(h.system, h.code)] = fact
         fact.spans.append((h.start, h.end))
         if role != "listed":
@@ -209,7 +240,9 @@ def find_codes(
         # the coding section's row speaks for the code before any mention in the policy text
         authoritative = h.kind == "coding" and (h.system, h.code) not in from_coding
         if (fact.description is None or authoritative) and _line_is_code_row(h.line, h.col):
-            desc = _description_after(h.line, h.end - h.line.start, lines[h.line.index + 1:h.line.index + 4])
+            desc = _description_after(
+                h.line, h.end - h.line.start, lines[h.line.index + 1 : h.line.index + 4]
+            )
             fact.description = desc or fact.description
         if fact.coverage is None or authoritative:
             fact.coverage = _code_status(h, lines, kind_by_line) or (None if authoritative else fact.coverage)
@@ -232,7 +265,7 @@ _TABLE_KINDS = frozenset({"description", "rationale", "guidance", "boilerplate",
 
 
 def _is_code_row_with_text(h: _Hit) -> bool:
-    rest = h.line.raw[h.end - h.line.start:].strip(" \t|†‡*")
+    rest = h.line.raw[h.end - h.line.start :].strip(" \t|†‡*")
     return _line_is_code_row(h.line, h.col) and len(rest.split()) >= 2 and not _CANDIDATE.match(rest)
 
 
@@ -240,8 +273,9 @@ _REVENUE = re.compile(r"(?<![\w.\-/])(0\d{3})(?![\w.\-/])")
 _REVENUE_CONTEXT = re.compile(r"\brevenue\s+codes?\b|\brev\.?\s+codes?\b", re.I)
 
 
-def _revenue_codes(lines: list[Line], kind_by_line: list[str],
-                   section_by_line: list[SectionSpan | None]) -> list[_Hit]:
+def _revenue_codes(
+    lines: list[Line], kind_by_line: list[str], section_by_line: list[SectionSpan | None]
+) -> list[_Hit]:
     """Revenue codes (four digits, 0100-0999) in rows under a 'Revenue Codes' heading or lead-in."""
     hits: list[_Hit] = []
     active = False
@@ -260,8 +294,18 @@ def _revenue_codes(lines: list[Line], kind_by_line: list[str],
             m = _REVENUE.match(ln.raw.lstrip(" \t|"))
             if m:
                 col = ln.raw.index(m.group(1))
-                hits.append(_Hit("REV", m.group(1), ln, ln.start + col, ln.start + col + 4, col,
-                                 kind_by_line[ln.index], section_by_line[ln.index]))
+                hits.append(
+                    _Hit(
+                        "REV",
+                        m.group(1),
+                        ln,
+                        ln.start + col,
+                        ln.start + col + 4,
+                        col,
+                        kind_by_line[ln.index],
+                        section_by_line[ln.index],
+                    )
+                )
     return hits
 
 
@@ -272,7 +316,7 @@ def _section_heading(section: SectionSpan | None) -> str:
 def _role(h: _Hit) -> str:
     if h.kind in MENTION_KINDS and not (h.kind in _TABLE_KINDS and _is_code_row_with_text(h)):
         return "mentioned"
-    before = h.line.raw[:h.col]
+    before = h.line.raw[: h.col]
     sentence_start = max(before.rfind(". "), before.rfind("? "), 0)
     lead = before[sentence_start:]
     if _EXAMPLE.search(lead) or _RETIRED.search(lead):
@@ -282,7 +326,7 @@ def _role(h: _Hit) -> str:
 
 def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | None:
     """The coverage a code's own line or its table's lead-in gives it."""
-    own = h.line.raw[h.end - h.line.start:]
+    own = h.line.raw[h.end - h.line.start :]
     if _line_is_code_row(h.line, h.col):
         own += " " + _row_continuation(lines, h.line.index)
     status = classify_status(clean_inline(own))
@@ -296,7 +340,9 @@ def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | N
             continue
         kind = heading_kind(t)
         if kind is not None and kind not in ("coding", "description") and not _is_lead_in(t):
-            return classify_status(t)  # a section heading ends the walk ('Investigational and Not Medically Necessary')
+            return classify_status(
+                t
+            )  # a section heading ends the walk ('Investigational and Not Medically Necessary')
         if kind == "coding" and classify_status(t):
             return classify_status(t)  # 'ICD-10-CM Codes that Support Medical Necessity'
         if _UNINFORMATIVE_LEAD_IN.match(t):
@@ -310,10 +356,17 @@ def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | N
 def _row_continuation(lines: list[Line], index: int) -> str:
     """The wrapped rest of a code-table row: description and comments lines up to the next row."""
     parts: list[str] = []
-    for ln in lines[index + 1:index + 7]:
+    for ln in lines[index + 1 : index + 7]:
         t = ln.text
-        if not t or ln.furniture or _CANDIDATE.match(t) or t.endswith(":") or t[0] in "†‡*" \
-                or t.lower().startswith("note") or heading_kind(t):
+        if (
+            not t
+            or ln.furniture
+            or _CANDIDATE.match(t)
+            or t.endswith(":")
+            or t[0] in "†‡*"
+            or t.lower().startswith("note")
+            or heading_kind(t)
+        ):
             break
         parts.append(t)
     return " ".join(parts)
@@ -322,11 +375,21 @@ def _row_continuation(lines: list[Line], index: int) -> str:
 def _paragraph(lines: list[Line], idx: int, stop: int) -> str:
     """The lead-in line with the wrapped lines of its sentence (stopping at blanks and code rows)."""
     first = idx
-    while (first > 0 and lines[first].text[:1].islower() and lines[first - 1].text
-           and not _CANDIDATE.match(lines[first - 1].text) and idx - first < 4):
+    while (
+        first > 0
+        and lines[first].text[:1].islower()
+        and lines[first - 1].text
+        and not _CANDIDATE.match(lines[first - 1].text)
+        and idx - first < 4
+    ):
         first -= 1
     last = idx
-    while last + 1 < stop and lines[last + 1].text and not _CANDIDATE.match(lines[last + 1].text) and last - idx < 4:
+    while (
+        last + 1 < stop
+        and lines[last + 1].text
+        and not _CANDIDATE.match(lines[last + 1].text)
+        and last - idx < 4
+    ):
         last += 1
     return " ".join(lines[i].text for i in range(first, last + 1))
 

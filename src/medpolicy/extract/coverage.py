@@ -8,6 +8,7 @@ no position and are skipped.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from medpolicy.extract.status import classify_status, is_boilerplate
 from medpolicy.model import CoveragePosition
 
 _CODE_ROW = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])")
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])"
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦\-*–]|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+")
 _SUBJECT_SPLIT = re.compile(
     r"\s+(?:is|are|was|were|may\s+be|will\s+be|shall\s+be|would\s+be|must\s+be|remains?|meets?)\s+"
@@ -63,7 +66,7 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
             joined += txt
             offsets.extend(range(off, off + len(txt)))
         cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(joined)] + [len(joined)]
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             seg = joined[a:b].strip()
             if not seg:
                 continue
@@ -83,11 +86,20 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
             continue
         t = ln.text
         heading = bool(t) and heading_kind(t) is not None and len(t) < 60
-        if not t or heading or i != prev + 1 or _LIST_ITEM.match(ln.raw) or "\t" in ln.raw.strip() or "|" in t:
+        if (
+            not t
+            or heading
+            or i != prev + 1
+            or _LIST_ITEM.match(ln.raw)
+            or "\t" in ln.raw.strip()
+            or "|" in t
+        ):
             flush()
         if t and not heading:
             buf.append(ln)
-            if len(t) < 0.6 * wrap and not re.search(r"(?:[,(/-]|\b(?:and|or|of|the|to|for|with|in|a|an))$", t):
+            if len(t) < 0.6 * wrap and not re.search(
+                r"(?:[,(/-]|\b(?:and|or|of|the|to|for|with|in|a|an))$", t
+            ):
                 flush()  # a short line ends its paragraph (PDF text has no blank lines between them)
         prev = i
     flush()
@@ -101,8 +113,13 @@ def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePositi
     seen: set[tuple[str, str]] = set()
     for i, u in enumerate(units):
         text = u.text
-        if (len(text) < 20 or len(text.split()) < 4 or is_boilerplate(text) or _is_table_lead_in(text)
-                or _CODE_ROW.match(text)):
+        if (
+            len(text) < 20
+            or len(text.split()) < 4
+            or is_boilerplate(text)
+            or _is_table_lead_in(text)
+            or _CODE_ROW.match(text)
+        ):
             continue
         status = classify_status(text)
         if status is None:
@@ -124,8 +141,11 @@ def _is_table_lead_in(text: str) -> bool:
     """
     if re.search(r"\bused\s+to\s+report\b", text, re.I):
         return True
-    return text.endswith(":") and len(text) < 220 and bool(
-        re.search(r"\bcodes?\b|^considered\b|^when\s+services\b", text, re.I))
+    return (
+        text.endswith(":")
+        and len(text) < 220
+        and bool(re.search(r"\bcodes?\b|^considered\b|^when\s+services\b", text, re.I))
+    )
 
 
 def _criteria(units: list[_Unit], i: int) -> list[str]:
@@ -133,7 +153,7 @@ def _criteria(units: list[_Unit], i: int) -> list[str]:
     if not units[i].text.rstrip().endswith(":"):
         return []
     out: list[str] = []
-    for u in units[i + 1:i + 40]:
+    for u in units[i + 1 : i + 40]:
         if classify_status(u.text) and not _LIST_ITEM.match(u.text):
             break
         m = _LIST_ITEM.match(u.text)
@@ -141,7 +161,7 @@ def _criteria(units: list[_Unit], i: int) -> list[str]:
             if out:
                 break
             continue
-        item = u.text[m.end():].strip()
+        item = u.text[m.end() :].strip()
         if item:
             out.append(item[:300])
         if len(out) >= 20:

@@ -14,9 +14,11 @@ from medpolicy.extract.dates import DATE_PATTERN, leading_date, parse_date
 from medpolicy.extract.lines import Line
 from medpolicy.model import HistoryEntry
 
-_HEADER_ROW = re.compile(r"^(?:date|effective date|action|comments?|summary of changes|description|reason)"
-                         r"(?:\s*[|\t]\s*(?:date|action|comments?|summary of changes|description|reason|revision))*\s*\|?$",
-                         re.I)
+_HEADER_ROW = re.compile(
+    r"^(?:date|effective date|action|comments?|summary of changes|description|reason)"
+    r"(?:\s*[|\t]\s*(?:date|action|comments?|summary of changes|description|reason|revision))*\s*\|?$",
+    re.I,
+)
 
 
 def _cells(raw: str) -> list[str]:
@@ -59,7 +61,7 @@ def _entries(lines: list[Line], indexes: list[int]) -> tuple[list[HistoryEntry],
         if lead:
             close()
             current_date = lead[0]
-            current = [row[lead[1]:].strip(" -–|:\t")] if lead[1] >= 0 else [_other_cells(ln.raw)]
+            current = [row[lead[1] :].strip(" -–|:\t")] if lead[1] >= 0 else [_other_cells(ln.raw)]
             used.add(i)
         elif current is not None:
             current.append(t.strip(" |"))
@@ -95,7 +97,9 @@ def history_in_section(lines: list[Line], indexes: list[int]) -> list[HistoryEnt
     return trailing if len(trailing) > len(leading) else leading
 
 
-def history_without_heading(lines: list[Line], indexes: list[int], after: int) -> tuple[list[HistoryEntry], set[int]]:
+def history_without_heading(
+    lines: list[Line], indexes: list[int], after: int
+) -> tuple[list[HistoryEntry], set[int]]:
     """Dated rows after line `after` (the end of the references), when at least two follow each other."""
     tail = [i for i in indexes if i > after]
     dated = [i for i in tail if not lines[i].furniture and leading_date(lines[i].text)]
@@ -123,4 +127,4 @@ def history_without_heading(lines: list[Line], indexes: list[int], after: int) -
 def _first_row_text(lines: list[Line], index: int) -> str:
     t = lines[index].text
     lead = leading_date(t)
-    return t[lead[1]:].strip(" -–|:\t") if lead else t
+    return t[lead[1] :].strip(" -–|:\t") if lead else t

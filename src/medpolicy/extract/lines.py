@@ -78,11 +78,17 @@ def _mark_furniture(lines: list[Line]) -> None:
         t = ln.text
         if not t:
             continue
-        if re.match(r"^--\s*\d+\s+of\s+\d+\s*--$", t) or re.match(r"^page\s+\d+\s+of\s+\d+$", t, re.I):
-            ln.furniture = True
-        elif (ln.index in near_break and len(t) < 140 and counts[_furniture_key(t)] >= 3
-              and counts_near[_furniture_key(t)] * 3 >= counts[_furniture_key(t)] * 2
-              and (any(c.isalpha() for c in t) or _PAGE_MARK.match(t))):
+        if (
+            re.match(r"^--\s*\d+\s+of\s+\d+\s*--$", t)
+            or re.match(r"^page\s+\d+\s+of\s+\d+$", t, re.I)
+            or (
+                ln.index in near_break
+                and len(t) < 140
+                and counts[_furniture_key(t)] >= 3
+                and counts_near[_furniture_key(t)] * 3 >= counts[_furniture_key(t)] * 2
+                and (any(c.isalpha() for c in t) or _PAGE_MARK.match(t))
+            )
+        ):
             ln.furniture = True
 
 

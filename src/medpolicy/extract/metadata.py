@@ -13,47 +13,63 @@ from medpolicy.extract.dates import DATE_PATTERN, match_to_iso
 from medpolicy.extract.lines import Line
 from medpolicy.extract.sections import heading_kind
 from medpolicy.model import Dates, HistoryEntry
-from medpolicy.payers import canonical_payer, find_payers
+from medpolicy.payers import PayerMention, canonical_payer, find_payers
 
 HEAD_CHARS = 6000
 
 # ---------------------------------------------------------------- document type
 
-_BULLETIN = re.compile(r"\b(?:polic(?:y|ies)\s+(?:updates?|changes)|update\s+bulletin|(?<!clinical\s)policy\s+bulletin\s+"
-                       r"(?:updates?|summary)|policy\s+update\s+summary|medical\s+policy\s+news|coverage\s+updates?)\b",
-                       re.I)
+_BULLETIN = re.compile(
+    r"\b(?:polic(?:y|ies)\s+(?:updates?|changes)|update\s+bulletin|(?<!clinical\s)policy\s+bulletin\s+"
+    r"(?:updates?|summary)|policy\s+update\s+summary|medical\s+policy\s+news|coverage\s+updates?)\b",
+    re.I,
+)
 
 
 def detect_doc_type(text: str, lines: list[Line]) -> str:
     head = text[:HEAD_CHARS]
     first = text[:600]
-    medicare = _first_marker(text[:1500], (
-        ("ncd", r"National\s+Coverage\s+Determination"),
-        ("lcd", r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s+Title\b|\bLCD\s*#?\s*:\s*L\d{5}"),
-        ("billing_article", r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type|"
-                            r"\bArticle\s+Title\b"),
-    ))
+    medicare = _first_marker(
+        text[:1500],
+        (
+            ("ncd", r"National\s+Coverage\s+Determination"),
+            ("lcd", r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s+Title\b|\bLCD\s*#?\s*:\s*L\d{5}"),
+            (
+                "billing_article",
+                r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type|"
+                r"\bArticle\s+Title\b",
+            ),
+        ),
+    )
     if medicare and (medicare != "ncd" or re.search(r"National\s+Coverage\s+Determination", first, re.I)):
         return medicare
     if re.search(r"Clinical\s+Policy\s+Bulletin", head, re.I):
         return "clinical_policy_bulletin"
-    if re.search(r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b", head, re.I) \
-            and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I):
+    if re.search(
+        r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b",
+        head,
+        re.I,
+    ) and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I):
         return "coverage_summary"
-    if re.search(r"Official\s+Descript(?:ion|or)|Common\s+Language\s+Description|Lay\s+Descript(?:ion|or)|Code\s+Descriptor|"
-                 r"Plain[-\s]language\s+description",
-                 head, re.I) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
+    if re.search(
+        r"Official\s+Descript(?:ion|or)|Common\s+Language\s+Description|Lay\s+Descript(?:ion|or)|Code\s+Descriptor|"
+        r"Plain[-\s]language\s+description",
+        head,
+        re.I,
+    ) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
         return "code_page"
     if is_index_or_bulletin(text, lines):
         return "other"
     if re.search(r"\b(?:Reimbursement|Payment)\s+Policy\b", first, re.I) and not re.search(
-            r"Medical\s+Policy", first, re.I):
+        r"Medical\s+Policy", first, re.I
+    ):
         return "other"
     if re.search(
         r"Medical\s+(?:Coverage\s+)?Polic(?:y|ies)|Coverage\s+Policy|Medical\s+Coverage\s+Guideline|Clinical\s+Guideline|"
         r"Medical\s+Necessity\s+Guideline|Policy\s+(?:Number|No\.?|#)|Drug\s+Policy|Coverage\s+Determination\s+Guideline|"
         r"Clinical\s+Policy|Medical\s+Benefit\s+Drug\s+Policy|Coverage\s+Criteria|Position\s+Statement",
-        head, re.I,
+        head,
+        re.I,
     ):
         return "medical_policy"
     return "other"
@@ -76,17 +92,27 @@ def is_index_or_bulletin(text: str, lines: list[Line]) -> bool:
     if len(set(re.findall(r"\bPolicy\s+No\.?\s*\d+(?:\.\d+)*", text))) >= 3:
         return True
     rows = [ln.text for ln in lines if ln.text.count("|") >= 3]
-    ids = {m.group(0) for r in rows if (m := re.match(r"^\|?\s*[A-Z0-9][\w.\-]{3,20}(?=\s*\|)", r)) and re.search(r"\d", m.group(0))}
+    ids = {
+        m.group(0)
+        for r in rows
+        if (m := re.match(r"^\|?\s*[A-Z0-9][\w.\-]{3,20}(?=\s*\|)", r)) and re.search(r"\d", m.group(0))
+    }
     return len(ids) >= 3
 
 
 # ---------------------------------------------------------------- payer
 
 _NOT_PAYERS = {"CMS (Medicare)", "Blue Cross Blue Shield Association"}
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|Copyright|Proprietary information of)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s*"
-                        r"(?P<name>[A-Z][\w&.,'\- ]{2,80}?)(?:\.|,?\s+All\s+rights|,?\s+Inc\b|$)", re.M | re.I)
-_PLAN_WORDS = re.compile(r"\b(?:health|plan|care|blue|insurance|mutual|alliance|wellness|cross|shield|salud|hmo|"
-                         r"medicaid|assurance|benefits?)\b", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|Copyright|Proprietary information of)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s*"
+    r"(?P<name>[A-Z][\w&.,'\- ]{2,80}?)(?:\.|,?\s+All\s+rights|,?\s+Inc\b|$)",
+    re.M | re.I,
+)
+_PLAN_WORDS = re.compile(
+    r"\b(?:health|plan|care|blue|insurance|mutual|alliance|wellness|cross|shield|salud|hmo|"
+    r"medicaid|assurance|benefits?)\b",
+    re.I,
+)
 
 
 def detect_payer(text: str, doc_type: str) -> str | None:
@@ -113,8 +139,10 @@ def detect_payer(text: str, doc_type: str) -> str | None:
 _PLAN_NAME = re.compile(
     r"(?<![\w&])((?:[A-Z][A-Za-z'\-]+|of|and|&|the)(?:[ \t]+(?:[A-Z][A-Za-z'\-]+|of|and|&)){1,6})"
 )
-_PLAN_TAIL = re.compile(r"\b(?:Health(?:care)?|Plan|Alliance|Cooperative|Mutual|Insurance|Wellness|Blue|"
-                        r"Shield|Cross|Salud|HMO|Healthplan|Medicaid|Benefits?|Partners|Network|Administrators)$")
+_PLAN_TAIL = re.compile(
+    r"\b(?:Health(?:care)?|Plan|Alliance|Cooperative|Mutual|Insurance|Wellness|Blue|"
+    r"Shield|Cross|Salud|HMO|Healthplan|Medicaid|Benefits?|Partners|Network|Administrators)$"
+)
 _NOT_PLAN_START = re.compile(
     r"^(?:Medical|Clinical|Coverage|The|Policy|Centers|American|National|Department|Food|World|Public|Home|"
     r"Behavioral|Mental|Primary|Health|Care|Plan|Member|Members|Patient|Managed|Durable|Skilled|Urgent|Emergency|"
@@ -136,7 +164,11 @@ def _named_plan(text: str) -> str | None:
         while words and not _PLAN_TAIL.search(words[-1]):
             words.pop()
         name = " ".join(words)
-        if len(words) < 2 or _NOT_PLAN_START.match(name) or re.search(r"Association|University|Society|College", name):
+        if (
+            len(words) < 2
+            or _NOT_PLAN_START.match(name)
+            or re.search(r"Association|University|Society|College", name)
+        ):
             continue
         counts[name] = counts.get(name, 0) + 1
         first_seen.setdefault(name, m.start())
@@ -146,13 +178,13 @@ def _named_plan(text: str) -> str | None:
     return best if counts[best] >= 2 or first_seen[best] < 3000 else None
 
 
-def _most_specific(mentions: list) -> str:  # type: ignore[type-arg]
+def _most_specific(mentions: list[PayerMention]) -> str:
     """The first payer named, unless a longer alias sharing its words names a more specific one."""
     first = mentions[0]
     for other in mentions[1:]:
         if set(first.alias.split()) < set(other.alias.split()):
-            return str(other.name)
-    return str(first.name)
+            return other.name
+    return first.name
 
 
 # ---------------------------------------------------------------- policy number
@@ -164,10 +196,16 @@ _NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bArticle\s*(?:ID)?[\s#:|]*(A\d{5})\b"),
     re.compile(r"Manual\s+Section\s+Number[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
     re.compile(r"\bNCD\s*(?:#|ID|Number)?[\s:|]*(\d{1,3}(?:\.\d{1,3}){1,3})\b"),
-    re.compile(r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)[ \t]*[:.|]*(?:[ \t]*\|)?[ \t]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
-               re.I),
+    re.compile(
+        r"\b(?:Coverage\s+)?Policy\s*(?:Number|No\.?|#|ID)[ \t]*[:.|]*(?:[ \t]*\|)?[ \t]*"
+        r"((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
+        re.I,
+    ),
     re.compile(r"\bDocument\s*(?:#|Number|No\.?)[\s:|]*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
-    re.compile(r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})", re.I),
+    re.compile(
+        r"\b(?:Guideline|Bulletin|CPB)\s*(?:Number|No\.?|#)\s*:?\s*((?=[A-Z0-9.\-]*\d)[A-Z0-9][A-Z0-9.\-]{1,24})",
+        re.I,
+    ),
     re.compile(r"^\s*Number\s*:?\s*(\d{4})\s*$", re.M),
     re.compile(r"\bMCG\s*#?\s*:?\s*(\d{2}-[A-Z0-9]{5}-\d{2})"),
 )
@@ -198,10 +236,13 @@ _KIND_WORDS = re.compile(
 )
 _HEADER_LABEL = re.compile(
     r"^(?:[A-Z][A-Za-z]+\s+){0,3}(?:Number|No\.|#|Date|Review|Reviewed|Revised|Effective|Status|Document|Subject|"
-    r"Title|Published|Publish|Policy|Version|Section|Chapter|Category|Type|Replaces|ID)\s*[:|]", re.I)
+    r"Title|Published|Publish|Policy|Version|Section|Chapter|Category|Type|Replaces|ID)\s*[:|]",
+    re.I,
+)
 _LABEL_LINE = re.compile(r"^[A-Z][A-Za-z./#()\- ]{1,40}:\s*\S")
-_DATE_LABEL_LINE = re.compile(r"(?:date|effective|revised|review|updated|published|number|chapter|section|ref)",
-                              re.I)
+_DATE_LABEL_LINE = re.compile(
+    r"(?:date|effective|revised|review|updated|published|number|chapter|section|ref)", re.I
+)
 _FLAT_TITLE = re.compile(r"Medical\s+Policy\s+(?P<t>[A-Z][^•\n]{5,150}?)\s+Table\s+of\s+Contents")
 
 
@@ -243,8 +284,12 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
     if not candidates:
         return None
     payer_words = set(payer.lower().split()) - {"of", "and", "the"} if payer else set()
-    plain = [c for c in candidates if not find_payers(c.text)
-             and not (payer_words and payer_words <= set(re.findall(r"[a-z]+", c.text.lower())))]
+    plain = [
+        c
+        for c in candidates
+        if not find_payers(c.text)
+        and not (payer_words and payer_words <= set(re.findall(r"[a-z]+", c.text.lower())))
+    ]
     for pool in (plain, candidates):
         for c in pool:
             if _before_label_block(lines, c.index):
@@ -261,9 +306,19 @@ def _page_title(lines: list[Line], payer: str | None) -> str | None:
         return None
     site_words = _PLAN_WORDS.pattern
     for keep, site in ((parts[0], parts[1]), (parts[1], parts[0])):
-        named_site = (payer and canonical_payer(site) == payer) or find_payers(site) or re.search(site_words, site, re.I)
-        if (named_site and 4 <= len(keep) <= 160 and sum(c.isalpha() for c in keep) >= 8 and len(keep.split()) >= 2
-                and not _KIND_WORDS.match(keep) and not re.search(r"skip to|main content|^home$", keep, re.I)):
+        named_site = (
+            (payer and canonical_payer(site) == payer)
+            or find_payers(site)
+            or re.search(site_words, site, re.I)
+        )
+        if (
+            named_site
+            and 4 <= len(keep) <= 160
+            and sum(c.isalpha() for c in keep) >= 8
+            and len(keep.split()) >= 2
+            and not _KIND_WORDS.match(keep)
+            and not re.search(r"skip to|main content|^home$", keep, re.I)
+        ):
             return keep
     return None
 
@@ -273,12 +328,25 @@ def _title_like(t: str) -> bool:
         return False
     if _KIND_WORDS.match(t) or heading_kind(t):
         return False
-    if _LABEL_LINE.match(t) or "|" in t or "...." in t or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "[")):
+    if (
+        _LABEL_LINE.match(t)
+        or "|" in t
+        or "...." in t
+        or t.startswith(("©", "(c)", "Copyright", "Proprietary", "http", "["))
+    ):
         return False
-    if re.search(r"copyright|all rights reserved|registered mark|log in|register|table of contents|skip to|"
-                 r"main content|^menu$|^home$|^search$|sign in|jump to", t, re.I):
+    if re.search(
+        r"copyright|all rights reserved|registered mark|log in|register|table of contents|skip to|"
+        r"main content|^menu$|^home$|^search$|sign in|jump to",
+        t,
+        re.I,
+    ):
         return False
-    if DATE_PATTERN.fullmatch(t.strip()) or re.fullmatch(r"[\d\W]+", t) or re.fullmatch(r"[A-Z0-9.\-]{3,20}", t):
+    if (
+        DATE_PATTERN.fullmatch(t.strip())
+        or re.fullmatch(r"[\d\W]+", t)
+        or re.fullmatch(r"[A-Z0-9.\-]{3,20}", t)
+    ):
         return False
     if t.endswith((".", ":", ";")) and len(t.split()) > 6:
         return False
@@ -291,7 +359,7 @@ def _title_like(t: str) -> bool:
 def _before_label_block(lines: list[Line], index: int) -> bool:
     """True when the next non-blank lines are labelled header fields ('Effective Date: …')."""
     seen = 0
-    for ln in lines[index + 1:index + 8]:
+    for ln in lines[index + 1 : index + 8]:
         t = ln.text
         if not t:
             continue
@@ -315,13 +383,18 @@ def _with_continuation(first: str, lines: list[Line], text: str, end_offset: int
     if idx is None:
         return parts[0]
     head = " ".join(text[:HEAD_CHARS].split())
-    for ln in lines[idx + 1: idx + 6]:
+    for ln in lines[idx + 1 : idx + 6]:
         t = ln.text
         if not t or (t.isupper() and len(t) > 20) or _HEADER_LABEL.match(t) or heading_kind(t):
             break
         joined = " ".join([*parts, t])
-        wrapped = re.search(r"[,(:]$|\b(?:and|or|for|of|to|with|in|the|a|an|by)$", parts[-1]) or t[0].islower() \
-            or t.startswith("(") or head.count(joined) > 1 or (len(t.split()) <= 3 and ":" not in t and len(parts[-1]) > 30)
+        wrapped = (
+            re.search(r"[,(:]$|\b(?:and|or|for|of|to|with|in|the|a|an|by)$", parts[-1])
+            or t[0].islower()
+            or t.startswith("(")
+            or head.count(joined) > 1
+            or (len(t.split()) <= 3 and ":" not in t and len(parts[-1]) > 30)
+        )
         if not wrapped:
             break
         parts.append(t)
@@ -333,15 +406,30 @@ def _with_continuation(first: str, lines: list[Line], text: str, end_offset: int
 _D = DATE_PATTERN.pattern
 _LABELS: tuple[tuple[str, str], ...] = (
     ("next_review", r"Next\s+(?:Annual\s+|Scheduled\s+)?Review(?:\s+Date)?|Scheduled\s+Review(?:\s+Date)?"),
-    ("original_effective", r"Original\s+(?:Policy\s+)?(?:Effective\s+)?Date|Original\s+Effective|Date\s+of\s+Origin|"
-                           r"Origination\s+Date|Policy\s+Origination"),
-    ("effective", r"(?:Current\s+|Revision\s+|Policy\s+|Latest\s+)?Effective\s+Date(?:\s+of\s+this\s+Version)?|"
-                  r"Effective(?=\s*:)|Date\s+Effective"),
-    ("published", r"Publish(?:ed)?\s+Date|Date\s+Published|Publication\s+Date|Published(?=\s*:)|Posted\s+Date"),
-    ("last_revised", r"Last\s+Revised(?:\s+Date)?|Last\s+Revision(?:\s+Date)?|Revised\s+Dates?|Revised(?=\s*:)|"
-                     r"Revision\s+Date|Date\s+(?:Last\s+)?Revised|Last\s+Updated|Last\s+Modified|Date\s+Updated"),
-    ("last_reviewed", r"Last\s+Review(?:ed)?(?:\s+Date)?|Reviewed(?=\s*:)|Review\s+Date|Date\s+(?:Last\s+)?Reviewed|"
-                      r"Annual\s+Review\s+Date"),
+    (
+        "original_effective",
+        r"Original\s+(?:Policy\s+)?(?:Effective\s+)?Date|Original\s+Effective|Date\s+of\s+Origin|"
+        r"Origination\s+Date|Policy\s+Origination",
+    ),
+    (
+        "effective",
+        r"(?:Current\s+|Revision\s+|Policy\s+|Latest\s+)?Effective\s+Date(?:\s+of\s+this\s+Version)?|"
+        r"Effective(?=\s*:)|Date\s+Effective",
+    ),
+    (
+        "published",
+        r"Publish(?:ed)?\s+Date|Date\s+Published|Publication\s+Date|Published(?=\s*:)|Posted\s+Date",
+    ),
+    (
+        "last_revised",
+        r"Last\s+Revised(?:\s+Date)?|Last\s+Revision(?:\s+Date)?|Revised\s+Dates?|Revised(?=\s*:)|"
+        r"Revision\s+Date|Date\s+(?:Last\s+)?Revised|Last\s+Updated|Last\s+Modified|Date\s+Updated",
+    ),
+    (
+        "last_reviewed",
+        r"Last\s+Review(?:ed)?(?:\s+Date)?|Reviewed(?=\s*:)|Review\s+Date|Date\s+(?:Last\s+)?Reviewed|"
+        r"Annual\s+Review\s+Date",
+    ),
 )
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[|\t:])|(?<=\s\s)|(?<=\s)(?=[A-Z][A-Za-z \n]{2,40}(?:Date|Review|Revised|Updated|Effective)\s*:))"
@@ -349,14 +437,15 @@ _LABEL_RE = re.compile(
     r"(?:[ \t]*[:|\-–]|[ \t]*\.{2,})*[ \t]*",
     re.I | re.M,
 )
-_SERVICES_ON_OR_AFTER = re.compile(r"^(?:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after|on\s+or\s+after)\s+",
-                                   re.I)
+_SERVICES_ON_OR_AFTER = re.compile(
+    r"^(?:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after|on\s+or\s+after)\s+", re.I
+)
 _VALUE_END = re.compile(r"\||\t|\s{3,}|\n\s*\n\s*\n|$", re.M)
 
 
 def _value_after(text: str, start: int, limit: int) -> str:
     """A label's value: up to three lines down (values on the next line), ending at a cell break."""
-    rest = text[start:min(limit, start + 120)].lstrip(" \t")
+    rest = text[start : min(limit, start + 120)].lstrip(" \t")
     rest = rest.lstrip("\n \t") if rest.startswith("\n") and rest.count("\n", 0, 12) <= 3 else rest
     end = _VALUE_END.search(rest)
     return rest[: end.start() if end else len(rest)].strip()

@@ -18,7 +18,8 @@ _BULLET = re.compile(r"^[•·▪◦\-*–]\s+")
 _PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
 _DOI = re.compile(r"(?:\bdoi:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 _CITATION_FEATURE = re.compile(
-    r"\b(?:19|20)\d{2}\b.*(?:\d+\(\d+\)|:\s*\d+|;\s*\d+|accessed|available|pmid|doi|et al|journal|vol\.?)", re.I
+    r"\b(?:19|20)\d{2}\b.*(?:\d+\(\d+\)|:\s*\d+|;\s*\d+|accessed|available|pmid|doi|et al|journal|vol\.?)",
+    re.I,
 )
 
 
@@ -34,7 +35,7 @@ def _history_row_after(item_text: str, line_text: str) -> bool:
     lead = leading_date(line_text)
     if not lead or not item_text.rstrip().endswith((".", ")")):
         return False
-    rest = line_text[lead[1]:]
+    rest = line_text[lead[1] :]
     return bool(re.match(r"\s+[A-Za-z]", rest))
 
 
@@ -50,7 +51,7 @@ def numbered_runs(lines: list[Line], indexes: list[int]) -> list[list[tuple[int,
     numbers = {i: _NUMBERED.match(lines[i].raw) for i in usable}
 
     def expected_soon(pos: int, n: int) -> bool:
-        for j in usable[pos + 1:pos + 12]:
+        for j in usable[pos + 1 : pos + 12]:
             m = numbers[j]
             if m and int(m.group(1) or m.group(2)) == n:
                 return True
@@ -92,7 +93,7 @@ def references_in_section(lines: list[Line], indexes: list[int]) -> list[Referen
             refs.append(_reference(len(refs) + 1, " ".join(block)))
             block = []
         if t:
-            block.append(t[bullet.end():] if bullet else t)
+            block.append(t[bullet.end() :] if bullet else t)
     return refs
 
 

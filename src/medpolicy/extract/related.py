@@ -47,7 +47,11 @@ def related_in_section(lines: list[Line], indexes: list[int]) -> tuple[list[Rela
             continue
         numbers = POLICY_NUMBER.findall(t)
         if not numbers:
-            if 3 <= len(t) <= 160 and not t.endswith(".") and not t.lower().startswith(("none", "n/a", "not applicable")):
+            if (
+                3 <= len(t) <= 160
+                and not t.endswith(".")
+                and not t.lower().startswith(("none", "n/a", "not applicable"))
+            ):
                 titles.append(t.strip("•- "))
             continue
         for parts in re.split(r"\s+•\s+|\s+\|\s+", t):
@@ -77,5 +81,7 @@ def sectioned_numbers(text: str) -> list[RelatedPolicy]:
 
 def reference_policy(text: str) -> str | None:
     """The association reference policy a plan's policy follows ('BCBSA Ref. Policy: 8.01.01')."""
-    m = re.search(r"BCBSA\s+Ref(?:erence)?\.?\s*(?:Policy|Number|No\.?)?\s*(?:#|:)?\s*(\d{1,2}\.\d{2}\.\d{2,3})", text)
+    m = re.search(
+        r"BCBSA\s+Ref(?:erence)?\.?\s*(?:Policy|Number|No\.?)?\s*(?:#|:)?\s*(\d{1,2}\.\d{2}\.\d{2,3})", text
+    )
     return m.group(1) if m else None

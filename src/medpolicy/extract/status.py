@@ -11,32 +11,61 @@ from __future__ import annotations
 import re
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cosmetic", re.compile(r"\b(?:considered|is|are|deemed|be)\s+(?:to\s+be\s+)?cosmetic\b|\bcosmetic\s+(?:and|in nature|procedure)|^cosmetic\b", re.I)),
-    ("investigational", re.compile(
-        r"\b(?:experimental|investigational|unproven|not\s+(?:been\s+)?proven|e/i/u|"
-        r"not\s+(?:been\s+)?(?:shown|demonstrated)\s+to\s+(?:be\s+)?(?:effective|improve))\b", re.I)),
-    ("not_medically_necessary", re.compile(
-        r"\b(?:not|never|neither)\s+(?:considered\s+|be\s+|been\s+)?(?:medically\s+necessary|reasonable\s+and\s+necessary)"
-        r"|\bnot\s+(?:meet|met)\s+(?:the\s+)?(?:definition\s+of\s+|criteria\s+for\s+)?medical\s+necessity"
-        r"|\bdoes\s+not\s+meet\s+(?:the\s+)?definition\s+of\s+medical\s+necessity"
-        r"|\b(?:do|does)\s+not\s+support\s+medical\s+necessity"
-        r"|\bmedically\s+unnecessary\b|\bnot\s+medically\s+appropriate\b", re.I)),
-    ("not_covered", re.compile(
-        r"\b(?:non-?covered|not\s+(?:be\s+)?covered|not\s+a\s+covered|excluded\s+from\s+coverage|"
-        r"(?:is|are)\s+excluded|contract(?:ual)?\s+exclusion|benefit\s+exclusion|no\s+benefits?\b|"
-        r"not\s+eligible\s+for\s+(?:coverage|reimbursement|payment)|will\s+not\s+(?:consider\s+)?(?:reimburse|reimbursement|pay|cover)|"
-        r"not\s+(?:be\s+)?(?:reimbursable|reimbursed|payable)|will\s+be\s+denied|(?:is|are)\s+denied|"
-        r"does\s+not\s+cover|do\s+not\s+cover)", re.I)),
-    ("medically_necessary", re.compile(
-        r"\b(?:medically\s+necessary|medical(?:ly)?\s+necessity\b|reasonable\s+and\s+necessary|"
-        r"(?:is|are|be|been|will|may)\s+(?:be\s+)?covered|(?:will|may)\s+cover\b|covers\b|eligible\s+for\s+coverage|"
-        r"(?:will|may)\s+(?:consider|allow)\s+reimbursement|support\s+medical\s+necessity|medically\s+appropriate|"
-        r"covered\s+(?:when|if|for|indications?|services?|benefit)|(?:may|are|is)\s+(?:be\s+)?eligible\s+under\s+the\s+plan)",
-        re.I)),
+    (
+        "cosmetic",
+        re.compile(
+            r"\b(?:considered|is|are|deemed|be)\s+(?:to\s+be\s+)?cosmetic\b|"
+            r"\bcosmetic\s+(?:and|in nature|procedure)|^cosmetic\b",
+            re.I,
+        ),
+    ),
+    (
+        "investigational",
+        re.compile(
+            r"\b(?:experimental|investigational|unproven|not\s+(?:been\s+)?proven|e/i/u|"
+            r"not\s+(?:been\s+)?(?:shown|demonstrated)\s+to\s+(?:be\s+)?(?:effective|improve))\b",
+            re.I,
+        ),
+    ),
+    (
+        "not_medically_necessary",
+        re.compile(
+            r"\b(?:not|never|neither)\s+(?:considered\s+|be\s+|been\s+)?(?:medically\s+necessary|reasonable\s+and\s+necessary)"
+            r"|\bnot\s+(?:meet|met)\s+(?:the\s+)?(?:definition\s+of\s+|criteria\s+for\s+)?medical\s+necessity"
+            r"|\bdoes\s+not\s+meet\s+(?:the\s+)?definition\s+of\s+medical\s+necessity"
+            r"|\b(?:do|does)\s+not\s+support\s+medical\s+necessity"
+            r"|\bmedically\s+unnecessary\b|\bnot\s+medically\s+appropriate\b",
+            re.I,
+        ),
+    ),
+    (
+        "not_covered",
+        re.compile(
+            r"\b(?:non-?covered|not\s+(?:be\s+)?covered|not\s+a\s+covered|excluded\s+from\s+coverage|"
+            r"(?:is|are)\s+excluded|contract(?:ual)?\s+exclusion|benefit\s+exclusion|no\s+benefits?\b|"
+            r"not\s+eligible\s+for\s+(?:coverage|reimbursement|payment)|will\s+not\s+(?:consider\s+)?(?:reimburse|reimbursement|pay|cover)|"
+            r"not\s+(?:be\s+)?(?:reimbursable|reimbursed|payable)|will\s+be\s+denied|(?:is|are)\s+denied|"
+            r"does\s+not\s+cover|do\s+not\s+cover)",
+            re.I,
+        ),
+    ),
+    (
+        "medically_necessary",
+        re.compile(
+            r"\b(?:medically\s+necessary|medical(?:ly)?\s+necessity\b|reasonable\s+and\s+necessary|"
+            r"(?:is|are|be|been|will|may)\s+(?:be\s+)?covered|(?:will|may)\s+cover\b|covers\b|eligible\s+for\s+coverage|"
+            r"(?:will|may)\s+(?:consider|allow)\s+reimbursement|support\s+medical\s+necessity|medically\s+appropriate|"
+            r"covered\s+(?:when|if|for|indications?|services?|benefit)|(?:may|are|is)\s+(?:be\s+)?eligible\s+under\s+the\s+plan)",
+            re.I,
+        ),
+    ),
 )
 
 # "will not reimburse X for any condition other than those listed": a covered list, i.e. criteria apply.
-_ONLY_LISTED = re.compile(r"\bother\s+than\s+(?:those|the\s+(?:conditions?|diagnos[ie]s|indications?))\s+(?:listed|below|above)", re.I)
+_ONLY_LISTED = re.compile(
+    r"\bother\s+than\s+(?:those|the\s+(?:conditions?|diagnos[ie]s|indications?))\s+(?:listed|below|above)",
+    re.I,
+)
 
 
 # "members may NOT be eligible under the Plan for X": the sentence that follows gives the reason, and the status.
@@ -51,8 +80,12 @@ def classify_status(text: str) -> str | None:
         if pattern.search(text):
             if status == "not_covered" and _ONLY_LISTED.search(text):
                 return "medically_necessary"
-            if status == "medically_necessary" and re.search(r"\bmedical\s+necessity\b", text, re.I) and not re.search(
-                r"\b(?:meets?|met|establish|support|definition|criteria\s+for)\b", text, re.I
+            if (
+                status == "medically_necessary"
+                and re.search(r"\bmedical\s+necessity\b", text, re.I)
+                and not re.search(
+                    r"\b(?:meets?|met|establish|support|definition|criteria\s+for)\b", text, re.I
+                )
             ):
                 continue
             return status
