@@ -5,6 +5,7 @@ from medpolicy.cli import (  # noqa: F401  (each module registers its commands)
     demo_cmd,
     extract_cmd,
     mcd_cmd,
+    report_cmd,
     store_cmd,
 )
 from medpolicy.cli.app import app

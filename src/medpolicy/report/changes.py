@@ -1,0 +1,109 @@
+"""Version changes in words, for the Changes sections of code and policy reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from medpolicy.api import Store
+from medpolicy.query.results import CodeChange, PolicyChange
+from medpolicy.report.citations import SourceRegistry
+from medpolicy.report.model import ChangeEntry
+from medpolicy.report.wording import shorten, status_label
+
+CHANGES_LIMIT = 25
+
+Describe = Callable[[PolicyChange], list[str]]
+
+
+def change_entries(
+    store: Store,
+    registry: SourceRegistry,
+    describe: Describe,
+    *,
+    payer: str | None = None,
+    policy_id: int | None = None,
+    limit: int = CHANGES_LIMIT,
+) -> list[ChangeEntry]:
+    """The newest `limit` changes `describe` finds something to say about, each citing the newer version."""
+    entries: list[ChangeEntry] = []
+    for change in store.changes(payer=payer):
+        if policy_id is not None and change.policy_id != policy_id:
+            continue
+        described = describe(change)
+        if not described:
+            continue
+        entries.append(
+            ChangeEntry(
+                policy_id=change.policy_id,
+                payer=change.payer,
+                policy_number=change.policy_number,
+                title=change.title,
+                from_version=change.before.version_no,
+                to_version=change.after.version_no,
+                from_effective=change.before.effective,
+                to_effective=change.after.effective,
+                when=change.after.effective or change.after.ingested_at[:10],
+                changes=described,
+                citation=registry.cite_version(change.policy_id, change.after.version_no),
+            )
+        )
+        if len(entries) == limit:
+            break
+    return entries
+
+
+def code_change_lines(change: PolicyChange, code: str, system: str | None, names_code: bool) -> list[str]:
+    """What a change did to `code` and, for a policy naming it now, to its positions; [] when nothing."""
+    label = f"{system} {code}" if system else code
+    lines = [_added(c, label) for c in change.codes_added if c.code == code]
+    lines += [f"{label} removed from the policy" for c in change.codes_removed if c.code == code]
+    lines += [
+        f"Status of {label}: {status_label(c.before)} → {status_label(c.after)}"
+        for c in change.code_status_changes
+        if c.subject == code
+    ]
+    if names_code:
+        lines += _position_lines(change)
+    return lines + _date_lines(change) if lines else []
+
+
+def policy_change_lines(change: PolicyChange) -> list[str]:
+    """Everything a change did to a policy, in words; [] when only its wording changed."""
+    lines = [_added(c, f"{c.system} {c.code}") for c in change.codes_added]
+    lines += [f"{c.system} {c.code} removed from the policy" for c in change.codes_removed]
+    lines += [
+        f"Status of {c.subject}: {status_label(c.before)} → {status_label(c.after)}"
+        for c in change.code_status_changes
+    ]
+    lines += _position_lines(change)
+    if change.title_change is not None:
+        lines.append(f"Title: “{change.title_change.before}” → “{change.title_change.after}”")
+    return lines + _date_lines(change)
+
+
+def _added(code: CodeChange, label: str) -> str:
+    return f"{label} added to the policy (status: {status_label(code.status)})"
+
+
+def _position_lines(change: PolicyChange) -> list[str]:
+    lines = [
+        f"Position “{shorten(c.subject, 100)}”: {status_label(c.before)} → {status_label(c.after)}"
+        for c in change.position_status_changes
+    ]
+    lines += [
+        f"Position added ({status_label(p.status)}): {shorten(p.statement, 140)}"
+        for p in change.positions_added
+    ]
+    lines += [
+        f"Position removed ({status_label(p.status)}): {shorten(p.statement, 140)}"
+        for p in change.positions_removed
+    ]
+    return lines
+
+
+def _date_lines(change: PolicyChange) -> list[str]:
+    return [
+        f"{d.field.replace('_', ' ').capitalize()} date: "
+        f"{d.before or 'not stated'} → {d.after or 'not stated'}"
+        for d in change.date_changes
+    ]
