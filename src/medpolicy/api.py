@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from datetime import date
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -52,6 +53,11 @@ from medpolicy.store.ingest import IngestItem, IngestSummary, ProgressCallback
 from medpolicy.store.ingest import ingest as ingest_paths
 from medpolicy.store.migrations import ensure_schema
 from medpolicy.store.writer import store_document
+
+if TYPE_CHECKING:
+    from medpolicy.ask import Answer
+    from medpolicy.mcd import McdImportSummary
+    from medpolicy.report import CodeReport
 
 T = TypeVar("T")
 PathLike = str | os.PathLike[str]
@@ -166,6 +172,27 @@ class Store:
     def stats(self) -> Stats:
         """Counts of policies, versions, codes and payers."""
         return self._read(store_stats)
+
+    # The features built on the store, as methods, so the Python API mirrors the CLI.
+    # Their modules load on first use: opening a store stays cheap.
+
+    def report(self, code: str, *, payer: str | None = None) -> CodeReport:
+        """A per-code coverage report; render it with `medpolicy.report.render(report, "html"|"pdf"|"md"|"json")`."""
+        from medpolicy.report import code_report
+
+        return code_report(self, code, payer=payer)
+
+    def ask(self, question: str, *, today: date | None = None, rephrase: bool | None = None) -> Answer:
+        """A plain question answered from the stored policies, every part with its citation."""
+        from medpolicy.ask import ask
+
+        return ask(self, question, today=today, rephrase=rephrase)
+
+    def import_mcd(self, path: PathLike) -> McdImportSummary:
+        """Import a Medicare Coverage Database download (folder or zip): LCDs, billing articles, NCDs."""
+        from medpolicy.mcd import import_mcd
+
+        return import_mcd(self, path)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -1,6 +1,7 @@
 """The `medpolicy` command line: a thin shell over the Python API, one module per concern."""
 
 from medpolicy.cli import (  # noqa: F401  (each module registers its commands)
+    ask_cmd,
     codes_cmd,
     demo_cmd,
     extract_cmd,
