@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from shared_corpus import MCD_SAMPLE
 from store.backends import postgres_session_url, sqlite_store, store, store_url  # noqa: F401  (fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOWNLOAD = FIXTURES / "download"  # a small MCD download written for these tests (fictional documents)
-SAMPLE = Path("/work/shared/corpus/mcd/sample")  # first records of real MCD tables, when present
+SAMPLE = MCD_SAMPLE  # first records of real MCD tables, when present
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ import pytest
 from medpolicy.errors import UnreadableDocument
 from medpolicy.read import PDF, read_bytes, read_path
 from medpolicy.read.furniture import furniture_key
+from shared_corpus import CIGNA_PDF
 
 from .handmade_pdf import handmade_pdf
 
-CIGNA = Path("/work/shared/corpus/raw/cigna-0051-bariatric-surgery.pdf")
+CIGNA = CIGNA_PDF
 HEADER = "Acme Health Plan · Medical Policy MP-042"
 
 
@@ -120,7 +121,7 @@ def test_a_scanned_page_among_text_pages_is_a_warning() -> None:
     assert result.warnings == ["page 2 has no text layer (scanned image?); its text is missing"]
 
 
-@pytest.mark.skipif(not CIGNA.exists(), reason="the shared corpus (/work/shared) is not on this machine")
+@pytest.mark.skipif(not CIGNA.exists(), reason="shared/ (the real corpus) is not beside the repository")
 def test_real_policy_pdf() -> None:
     started = time.perf_counter()
     result = read_path(CIGNA)

@@ -10,6 +10,7 @@ import pytest
 import medpolicy
 from medpolicy.api import Store
 from report.documents import ASPEN, BIRCH, CEDAR_V1, CEDAR_V2, CODE_PAGE, build
+from shared_corpus import DEV_DOCS
 from store.backends import (  # noqa: F401  (fixtures)
     postgres_session_url,
     sqlite_store,
@@ -17,7 +18,7 @@ from store.backends import (  # noqa: F401  (fixtures)
     store_url,
 )
 
-DEV_CORPUS = Path("/work/shared/corpus/dev/docs")
+DEV_CORPUS = DEV_DOCS
 
 FALLBACK_POLICIES = {
     "birchwood-nk.txt": """Birchwood Mutual
