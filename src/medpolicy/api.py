@@ -56,6 +56,7 @@ from medpolicy.store.writer import store_document
 
 if TYPE_CHECKING:
     from medpolicy.ask import Answer
+    from medpolicy.check import ClaimLine, Determination
     from medpolicy.mcd import McdImportSummary
     from medpolicy.report import CodeReport
 
@@ -187,6 +188,12 @@ class Store:
         from medpolicy.ask import ask
 
         return ask(self, question, today=today, rephrase=rephrase)
+
+    def check(self, lines: ClaimLine | Iterable[ClaimLine]) -> list[Determination]:
+        """Will these claim lines be covered, and why: one determination per line, edits across a claim."""
+        from medpolicy.check import ClaimLine, check_claims
+
+        return check_claims(self, [lines] if isinstance(lines, ClaimLine) else list(lines))
 
     def import_mcd(self, path: PathLike) -> McdImportSummary:
         """Import a Medicare Coverage Database download (folder or zip): LCDs, billing articles, NCDs."""

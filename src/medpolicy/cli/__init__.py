@@ -2,6 +2,7 @@
 
 from medpolicy.cli import (  # noqa: F401  (each module registers its commands)
     ask_cmd,
+    check_cmd,
     codes_cmd,
     demo_cmd,
     extract_cmd,

@@ -65,7 +65,9 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
                 offsets.append(offsets[-1] if offsets else off)
             joined += txt
             offsets.extend(range(off, off + len(txt)))
-        cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(joined)] + [len(joined)]
+        marker = _LIST_ITEM.match(joined)  # "1. The member has ..." is one item, not the sentence "1."
+        first_cut = marker.end() if marker else 0
+        cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(joined) if m.end() > first_cut] + [len(joined)]
         for a, b in itertools.pairwise(cuts):
             seg = joined[a:b].strip()
             if not seg:

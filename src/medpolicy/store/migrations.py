@@ -39,7 +39,7 @@ from medpolicy.store.schema import STORE_TABLES, metadata, schema_migrations
 BASELINE_VERSION = 1
 BASELINE_NAME = "policies, versions, facts and full-text index"
 # Modules that declare tables on `metadata`; imported (when present) before tables are created.
-TABLE_MODULES: tuple[str, ...] = ("medpolicy.codes.tables",)
+TABLE_MODULES: tuple[str, ...] = ("medpolicy.codes.tables", "medpolicy.check.tables")
 
 
 @dataclass(frozen=True, slots=True)
