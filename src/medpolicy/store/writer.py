@@ -161,7 +161,9 @@ def status_for(
 
     The document's own status for the code wins; else the one status all the policy's
     positions agree on; else "mixed" when they disagree; else None (no position stated).
-    The statement is the position with that status nearest to where the code appears.
+    The statement is the position with that status nearest to where the code appears,
+    preferring one that names its subject ("Measurement of NK cells is considered
+    investigational ...") over a bare annotation ("Investigational for all diagnoses.").
     """
     if coverage is not None:
         status = coverage
@@ -173,6 +175,7 @@ def status_for(
     candidates = [p for p in positions if p.status == status]
     if not candidates:
         return status, None
+    candidates = [p for p in candidates if p.applies_to] or candidates
     anchor = spans[0][0] if spans else 0
     return status, min(candidates, key=lambda p: abs(p.spans[0][0] - anchor) if p.spans else 1 << 62)
 
