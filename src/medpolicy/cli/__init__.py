@@ -8,6 +8,7 @@ from medpolicy.cli import (  # noqa: F401  (each module registers its commands)
     extract_cmd,
     mcd_cmd,
     report_cmd,
+    serve_cmd,
     store_cmd,
 )
 from medpolicy.cli.app import app
