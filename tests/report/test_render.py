@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from medpolicy.api import Store
 from medpolicy.errors import MedpolicyError
+from medpolicy.labels import status_label
 from medpolicy.report import UnknownFormat, code_report, render, render_all
 from medpolicy.report.chart import ChartRow, stacked_bars
 from medpolicy.report.render import markdown_text, timestamp
-from medpolicy.report.wording import join_names, shorten, status_label
+from medpolicy.report.wording import join_names, shorten
 
 
 def test_unknown_format_is_a_clear_error(sqlite_store: Store) -> None:

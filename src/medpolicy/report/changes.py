@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from medpolicy.api import Store
+from medpolicy.labels import status_label
 from medpolicy.query.results import CodeChange, PolicyChange
 from medpolicy.report.citations import SourceRegistry
 from medpolicy.report.model import ChangeEntry
-from medpolicy.report.wording import shorten, status_label
+from medpolicy.report.wording import shorten
 
 CHANGES_LIMIT = 25
 

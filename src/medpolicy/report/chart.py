@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from medpolicy.labels import status_label
 from medpolicy.query.results import NO_DATA, NO_POLICY
 from medpolicy.report.model import CodeReport, ComparisonReport, PolicyReport
-from medpolicy.report.wording import plural, status_label, status_rank
+from medpolicy.report.wording import plural, status_rank
 
 STATUS_COLOURS: dict[str, str] = {
     "medically_necessary": "#2e7d4f",

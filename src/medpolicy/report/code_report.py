@@ -28,6 +28,7 @@ from medpolicy.codes import (
 from medpolicy.codes.catalog import Fee
 from medpolicy.codes.families import CPT_SECTIONS, HCPCS_SECTIONS
 from medpolicy.errors import QueryError
+from medpolicy.labels import status_label
 from medpolicy.payers import canonical_payer, payer_key
 from medpolicy.query.matrix import cell_status
 from medpolicy.query.results import (
@@ -59,7 +60,7 @@ from medpolicy.report.model import (
     StoreSummary,
 )
 from medpolicy.report.stamp import generated_at, store_summary
-from medpolicy.report.wording import join_names, plural, shorten, status_label, status_rank
+from medpolicy.report.wording import join_names, plural, shorten, status_rank
 
 NON_POLICY_DOC_TYPES = ("code_page", "coverage_summary", "other")
 CODE_SET_SOURCE = "Code-set structure (public numbering of the code system; medpolicy offline data)"

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 
 from medpolicy.api import Store
 from medpolicy.codes import CodeError, describe_offline
+from medpolicy.labels import status_label
 from medpolicy.query.results import NO_DATA, NO_POLICY, Matrix
 from medpolicy.report.citations import SourceRegistry
 from medpolicy.report.code_report import CODE_SET_SOURCE
 from medpolicy.report.model import NOT_AVAILABLE, ComparedCode, ComparisonCell, ComparisonReport
 from medpolicy.report.stamp import generated_at, store_summary
-from medpolicy.report.wording import join_names, plural, status_label, status_rank
+from medpolicy.report.wording import join_names, plural, status_rank
 
 
 def comparison_report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from medpolicy.api import Store
+from medpolicy.labels import doc_type_label, status_label
 from medpolicy.query.results import NOT_STATED, PolicyDetail
 from medpolicy.report.changes import change_entries, policy_change_lines
 from medpolicy.report.citations import SourceRegistry
@@ -17,7 +18,7 @@ from medpolicy.report.model import (
     PolicyReport,
 )
 from medpolicy.report.stamp import generated_at, store_summary
-from medpolicy.report.wording import doc_type_label, join_names, plural, status_label, status_rank
+from medpolicy.report.wording import join_names, plural, status_rank
 
 
 def policy_report(store: Store, id_or_number: int | str) -> PolicyReport:

@@ -16,9 +16,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from medpolicy.errors import MedpolicyError
+from medpolicy.labels import doc_type_label, status_label
 from medpolicy.report.chart import code_chart, comparison_chart, policy_chart
 from medpolicy.report.model import NOT_AVAILABLE, REPORT_SCHEMA_VERSION, Report
-from medpolicy.report.wording import doc_type_label, plural, shorten, status_class, status_label
+from medpolicy.report.wording import plural, shorten, status_class
 
 FORMATS: tuple[str, ...] = ("md", "html", "pdf", "json")
 

@@ -18,35 +18,6 @@ STATUS_ORDER: tuple[str, ...] = (
     NO_DATA,
 )
 
-STATUS_LABELS: dict[str, str] = {
-    "medically_necessary": "Medically necessary",
-    "investigational": "Investigational",
-    "not_medically_necessary": "Not medically necessary",
-    "not_covered": "Not covered",
-    "cosmetic": "Cosmetic",
-    MIXED: "Mixed",
-    NOT_STATED: "Not stated",
-    NO_POLICY: "No policy found",
-    NO_DATA: "Data not available",
-}
-
-DOC_TYPE_LABELS: dict[str, str] = {
-    "medical_policy": "Medical policy",
-    "clinical_policy_bulletin": "Clinical policy bulletin",
-    "lcd": "Local coverage determination",
-    "ncd": "National coverage determination",
-    "billing_article": "Billing and coding article",
-    "code_page": "Code page",
-    "coverage_summary": "Coverage summary",
-    "other": "Other document",
-}
-
-
-def status_label(status: str | None) -> str:
-    """ "investigational" → "Investigational"; None → "Not stated"."""
-    key = status or NOT_STATED
-    return STATUS_LABELS.get(key, key.replace("_", " ").capitalize())
-
 
 def status_class(status: str | None) -> str:
     """A CSS class name for a status badge."""
@@ -56,10 +27,6 @@ def status_class(status: str | None) -> str:
 def status_rank(status: str | None) -> int:
     key = status or NOT_STATED
     return STATUS_ORDER.index(key) if key in STATUS_ORDER else len(STATUS_ORDER)
-
-
-def doc_type_label(doc_type: str) -> str:
-    return DOC_TYPE_LABELS.get(doc_type, doc_type.replace("_", " ").capitalize())
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

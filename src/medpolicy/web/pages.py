@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from medpolicy.api import Store
 from medpolicy.codes import CodeError, CodeInfo, Description, describe_offline, lookup_descriptions
+from medpolicy.labels import DOC_TYPE_LABELS, STATUS_LABELS, doc_type_label, status_label
 from medpolicy.query.matrix import cell_status
 from medpolicy.query.results import NO_DATA, NO_POLICY, CodeLookup, CodePolicy, MatrixCell, PolicyChange
 from medpolicy.web import features
@@ -32,14 +33,10 @@ from medpolicy.web.api_v1 import (
 from medpolicy.web.errors import ApiError
 from medpolicy.web.highlight import Mark
 from medpolicy.web.presentation import (
-    DOC_TYPE_LABELS,
-    STATUS_LABELS,
-    doc_type_label,
     human_date,
     marked_document,
     outcome_label,
     outcome_tone,
-    status_label,
     status_tone,
 )
 

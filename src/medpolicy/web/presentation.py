@@ -12,17 +12,6 @@ from medpolicy.model import Span
 from medpolicy.query.results import MIXED, NO_DATA, NO_POLICY, NOT_STATED, VersionDetail
 from medpolicy.web.highlight import Mark, mark_up
 
-STATUS_LABELS: dict[str, str] = {
-    "medically_necessary": "Medically necessary",
-    "investigational": "Investigational",
-    "not_medically_necessary": "Not medically necessary",
-    "not_covered": "Not covered",
-    "cosmetic": "Cosmetic",
-    MIXED: "Mixed",
-    NOT_STATED: "Not stated",
-    NO_POLICY: "No policy found",
-    NO_DATA: "Data not available",
-}
 # Badge colour families: positive, caution, negative, neutral, absent (no answer).
 STATUS_TONES: dict[str, str] = {
     "medically_necessary": "positive",
@@ -49,23 +38,8 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "answered": ("Answered", "positive"),
     "not_understood": ("Question not understood", "absent"),
 }
-DOC_TYPE_LABELS: dict[str, str] = {
-    "medical_policy": "Medical policy",
-    "clinical_policy_bulletin": "Clinical policy bulletin",
-    "lcd": "Local coverage determination",
-    "ncd": "National coverage determination",
-    "billing_article": "Billing and coding article",
-    "code_page": "Code page",
-    "coverage_summary": "Coverage summary",
-    "other": "Other document",
-}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def status_label(status: str | None) -> str:
-    key = status or NOT_STATED
-    return STATUS_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
 def status_tone(status: str | None) -> str:
@@ -79,10 +53,6 @@ def outcome_label(outcome: str | None) -> str:
 
 def outcome_tone(outcome: str | None) -> str:
     return OUTCOME_LABELS.get(outcome or "error", ("", "neutral"))[1]
-
-
-def doc_type_label(doc_type: str | None) -> str:
-    return DOC_TYPE_LABELS.get(doc_type or "other", (doc_type or "other").replace("_", " "))
 
 
 def human_date(value: str | None) -> str:
