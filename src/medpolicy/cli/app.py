@@ -10,14 +10,19 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from medpolicy.errors import MedpolicyError
+
+if TYPE_CHECKING:
+    from medpolicy.store.ingest import IngestItem
 
 app = typer.Typer(
     name="medpolicy",
@@ -72,6 +77,28 @@ def guarded(fn: Callable[[], T], exit_code: int = 1) -> T:
     with user_errors(exit_code):
         return fn()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextmanager
+def document_progress(verb: str) -> Iterator[Callable[[IngestItem, int, int], None]]:
+    """A progress bar on stderr (shown only on a terminal), fed by ingest-style callbacks."""
+    progress = Progress(
+        TextColumn(f"[bold]{verb}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("", total=None)
+
+        def advance(item: IngestItem, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=Path(item.path).name)
+
+        yield advance
 
 
 def emit_rows(

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import medpolicy
-from medpolicy.cli.app import DbOption, console, db_url, err_console, user_errors
+from medpolicy.cli.app import DbOption, console, db_url, document_progress, user_errors
 from medpolicy.cli.codes_cmd import import_app
 from medpolicy.mcd import McdImportSummary, import_mcd
-from medpolicy.store.ingest import IngestItem
 
 
 @import_app.command("mcd")
@@ -50,20 +48,5 @@ def import_mcd_command(
 
 
 def _import_with_progress(store: medpolicy.Store, path: Path) -> McdImportSummary:
-    progress = Progress(
-        TextColumn("[bold]importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-    with progress:
-        task = progress.add_task("", total=None)
-
-        def advance(item: IngestItem, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=item.path)
-
+    with document_progress("importing") as advance:
         return import_mcd(store, path, progress=advance)

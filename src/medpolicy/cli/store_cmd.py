@@ -16,16 +16,25 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 import medpolicy
 from medpolicy.api import Store
-from medpolicy.cli.app import DbOption, RowFormat, app, console, db_url, emit_rows, err_console, user_errors
+from medpolicy.cli.app import (
+    DbOption,
+    RowFormat,
+    app,
+    console,
+    db_url,
+    document_progress,
+    emit_rows,
+    err_console,
+    user_errors,
+)
 from medpolicy.errors import MedpolicyError
 from medpolicy.query.results import CodeLookup, PolicyChange, PolicyDetail, VersionRef
-from medpolicy.store.ingest import IngestItem, IngestSummary
+from medpolicy.store.ingest import IngestSummary
 
 FormatOption = typer.Option(RowFormat.table, "--format", "-f", help="table, json (JSON Lines) or csv.")
 PayerOption = typer.Option(None, "--payer", "-p", help="Only this payer (any spelling of its name).")
@@ -102,22 +111,7 @@ def ingest_command(
 
 
 def _ingest_with_progress(store: Store, paths: list[Path], jobs: int) -> IngestSummary:
-    progress = Progress(
-        TextColumn("[bold]ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-    with progress:
-        task = progress.add_task("", total=None)
-
-        def advance(item: IngestItem, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=Path(item.path).name)
-
+    with document_progress("ingesting") as advance:
         return store.ingest(paths, jobs=jobs, progress=advance)
 
 
