@@ -136,8 +136,10 @@ def read_bytes(data: bytes, name: str, *, media_type: str | None = None) -> Read
         media = sniff_media_type(data, name)
         claimed = _EXTENSIONS.get(PurePath(name).suffix.lower())
         if claimed is not None and media in _READERS and claimed != media:
-            warnings.append(f"named {PurePath(name).suffix} but the content is {_FORMAT_NAMES[media]}; "
-                            f"read as {_FORMAT_NAMES[media]}")
+            warnings.append(
+                f"named {PurePath(name).suffix} but the content is {_FORMAT_NAMES[media]}; "
+                f"read as {_FORMAT_NAMES[media]}"
+            )
     else:
         media = media_type.split(";")[0].strip().lower()
         media = _MEDIA_TYPE_ALIASES.get(media, media)
@@ -186,7 +188,7 @@ def sniff_media_type(data: bytes, name: str) -> str:
 def _looks_like_html(head: bytes) -> bool:
     announced = byte_order_mark(head)
     if announced is not None:
-        text = head[announced[1]:].decode(announced[0], errors="ignore")
+        text = head[announced[1] :].decode(announced[0], errors="ignore")
     else:
         utf16 = looks_like_utf16(head)
         text = head.decode(utf16 or "latin-1", errors="ignore")

@@ -44,3 +44,25 @@ class TextBuilder:
     def _append(self, text: str) -> None:
         self._parts.append(text)
         self._length += len(text)
+
+
+@dataclass(slots=True)
+class BlockLine:
+    """One line of a markup document (a paragraph, list item, table row or heading) and its element."""
+
+    text: str
+    element: str
+    heading: bool = False
+
+
+def assemble_lines(lines: list[BlockLine]) -> Text:
+    """Lines joined by newlines, with a blank line around headings so they stand as headings."""
+    builder = TextBuilder()
+    previous: BlockLine | None = None
+    for line in lines:
+        if previous is not None:
+            builder.separate("\n\n" if line.heading or previous.heading else "\n")
+        builder.add(line.text, element=line.element)
+        previous = line
+    builder.separate("\n")
+    return builder.build()

@@ -12,15 +12,13 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 
 from medpolicy.errors import UnreadableDocument
-from medpolicy.model import Text
-from medpolicy.read.builder import FormatReading, TextBuilder
+from medpolicy.read.builder import BlockLine, FormatReading, assemble_lines
 
 _MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 _MAX_REASON_LENGTH = 200
@@ -40,13 +38,6 @@ _R = qn("w:r")
 _RUN_EXCLUDING_ANCESTORS = frozenset({qn("w:del"), qn("w:moveFrom"), _P})
 
 
-@dataclass(slots=True)
-class _Line:
-    text: str
-    element: str
-    heading: bool = False
-
-
 def read_docx(data: bytes, name: str) -> FormatReading:
     _check_archive(data, name)
     try:
@@ -58,7 +49,7 @@ def read_docx(data: bytes, name: str) -> FormatReading:
         raise UnreadableDocument(name, f"DOCX is corrupt: {_one_line(exc)}") from exc
     if not any(line.text.strip() for line in lines):
         raise UnreadableDocument(name, "DOCX has no text")
-    return FormatReading(_assemble(lines))
+    return FormatReading(assemble_lines(lines))
 
 
 def _check_archive(data: bytes, name: str) -> None:
@@ -78,18 +69,6 @@ def _check_archive(data: bytes, name: str) -> None:
 def _one_line(exc: Exception) -> str:
     detail = " ".join(str(exc).split()) or type(exc).__name__
     return detail[:_MAX_REASON_LENGTH]
-
-
-def _assemble(lines: list[_Line]) -> Text:
-    builder = TextBuilder()
-    previous: _Line | None = None
-    for line in lines:
-        if previous is not None:
-            builder.separate("\n\n" if line.heading or previous.heading else "\n")
-        builder.add(line.text, element=line.element)
-        previous = line
-    builder.separate("\n")
-    return builder.build()
 
 
 def _blocks(container: Any) -> Iterator[Any]:
@@ -143,7 +122,7 @@ class _DocumentLines:
         except (KeyError, NotImplementedError):
             return None
 
-    def lines(self) -> list[_Line]:
+    def lines(self) -> list[BlockLine]:
         lines = self._furniture("header")
         for block in _blocks(self._document.element.body):
             if block.tag == _P:
@@ -157,7 +136,7 @@ class _DocumentLines:
         lines.extend(self._furniture("footer"))
         return lines
 
-    def _furniture(self, kind: str) -> list[_Line]:
+    def _furniture(self, kind: str) -> list[BlockLine]:
         """The first section's first-page header or footer, when the document defines one."""
         sections = self._document.sections
         if len(sections) == 0:
@@ -177,14 +156,14 @@ class _DocumentLines:
                 lines.extend(self._table_lines(block, kind))
         return lines
 
-    def _paragraph_line(self, paragraph: Any, element: str) -> _Line | None:
+    def _paragraph_line(self, paragraph: Any, element: str) -> BlockLine | None:
         text = _paragraph_text(paragraph)
         if not text.strip():
             return None
         style = self._style_chain(paragraph.style)
         label = self._list_label(paragraph, style)
         heading = self._is_heading(paragraph, style)
-        return _Line(f"{label} {text}" if label else text, element, heading=heading)
+        return BlockLine(f"{label} {text}" if label else text, element, heading=heading)
 
     def _style_chain(self, style_id: str | None) -> list[Any]:
         chain: list[Any] = []
@@ -225,7 +204,7 @@ class _DocumentLines:
         start = _child_val(definition, "w:start")
         first = int(start) if start and start.isdigit() else 1
         counters[level] = counters[level] + 1 if counters[level] else first
-        del counters[level + 1:]
+        del counters[level + 1 :]
         template = _child_val(definition, "w:lvlText") or f"%{level + 1}."
         for index, value in enumerate(counters):
             template = template.replace(f"%{index + 1}", str(value or 1))
@@ -243,21 +222,27 @@ class _DocumentLines:
         abstract_id = _child_val(num, "w:abstractNumId") if num is not None else None
         if abstract_id is None:
             return None
-        abstract = next((a for a in numbering.iterchildren(qn("w:abstractNum"))
-                         if a.get(qn("w:abstractNumId")) == abstract_id), None)
+        abstract = next(
+            (
+                a
+                for a in numbering.iterchildren(qn("w:abstractNum"))
+                if a.get(qn("w:abstractNumId")) == abstract_id
+            ),
+            None,
+        )
         if abstract is None:
             return None
         levels = abstract.iterchildren(qn("w:lvl"))
         return next((lvl for lvl in levels if lvl.get(qn("w:ilvl")) == str(level)), None)
 
     @staticmethod
-    def _table_lines(table: Any, path: str) -> list[_Line]:
+    def _table_lines(table: Any, path: str) -> list[BlockLine]:
         lines = []
         for number, row in enumerate(table.iterchildren(_TR), start=1):
             cells = [_cell_text(cell) for cell in row.iterchildren(_TC)]
             if any(cells):
                 element = path if path in ("header", "footer") else f"{path}/row[{number}]"
-                lines.append(_Line(" | ".join(cells), element))
+                lines.append(BlockLine(" | ".join(cells), element))
         return lines
 
 

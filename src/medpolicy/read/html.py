@@ -10,35 +10,119 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from medpolicy.errors import UnreadableDocument
-from medpolicy.model import Text
-from medpolicy.read.builder import FormatReading, TextBuilder
+from medpolicy.read.builder import BlockLine, FormatReading, assemble_lines
 from medpolicy.read.plaintext import byte_order_mark, looks_like_utf16
 
-_DROPPED = frozenset({
-    "script", "style", "noscript", "template", "svg", "math", "nav", "aside", "iframe", "object",
-    "embed", "canvas", "select", "button", "input", "textarea", "head",
-})
+_DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "nav",
+        "aside",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "button",
+        "input",
+        "textarea",
+        "head",
+    }
+)
 # Page furniture, unless it belongs to an article (where <header> holds the article's title).
 _PAGE_FURNITURE = frozenset({"header", "footer"})
 _CONTENT_CONTAINERS = frozenset({"article", "main"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol", "menu", "dir"})
-_BLOCKS = frozenset({
-    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
-    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "hr", "html",
-    "legend", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "ul", "menu", "dir", *_HEADINGS,
-})
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "menu",
+        "dir",
+        *_HEADINGS,
+    }
+)
 # Phrasing elements: unwrapped before the walk, so their text joins the text around them.
 _INLINE = (
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
-    "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong",
-    "sub", "sup", "time", "tt", "u", "var", "wbr",
+    "a",
+    "abbr",
+    "acronym",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "cite",
+    "code",
+    "data",
+    "del",
+    "dfn",
+    "em",
+    "font",
+    "i",
+    "ins",
+    "kbd",
+    "label",
+    "mark",
+    "nobr",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "tt",
+    "u",
+    "var",
+    "wbr",
 )
 _CELLS = frozenset({"td", "th"})
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
@@ -47,13 +131,6 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-
 _SNIFF_BYTES = 4096
 # WHATWG: these labels mean windows-1252; a UTF-16 label without a BOM means UTF-8.
 _WINDOWS_1252_LABELS = frozenset({"ascii", "latin_1", "iso8859_1", "cp1252"})
-
-
-@dataclass(slots=True)
-class _Line:
-    text: str
-    element: str
-    heading: bool = False
 
 
 def decode_html(data: bytes) -> tuple[str, list[str]]:
@@ -71,8 +148,10 @@ def decode_html(data: bytes) -> tuple[str, list[str]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        return (data.decode("cp1252", errors="replace"),
-                ["HTML declares no charset and is not UTF-8; decoded as Windows-1252"])
+        return (
+            data.decode("cp1252", errors="replace"),
+            ["HTML declares no charset and is not UTF-8; decoded as Windows-1252"],
+        )
 
 
 def _declared_encoding(head: bytes) -> str | None:
@@ -94,8 +173,10 @@ def _decode(data: bytes, encoding: str, evidence: str) -> tuple[str, list[str]]:
     try:
         return data.decode(encoding), []
     except UnicodeDecodeError:
-        return (data.decode(encoding, errors="replace"),
-                [f"HTML is not valid {encoding} as {evidence} says; bad bytes were replaced with U+FFFD"])
+        return (
+            data.decode(encoding, errors="replace"),
+            [f"HTML is not valid {encoding} as {evidence} says; bad bytes were replaced with U+FFFD"],
+        )
 
 
 def read_html(data: bytes, name: str) -> FormatReading:
@@ -108,20 +189,8 @@ def read_html(data: bytes, name: str) -> FormatReading:
     if not any(line.text for line in lines):
         raise UnreadableDocument(name, "HTML has no body text")
     if title_text:
-        lines.insert(0, _Line(title_text, "title", heading=True))
-    return FormatReading(_assemble(lines), warnings)
-
-
-def _assemble(lines: list[_Line]) -> Text:
-    builder = TextBuilder()
-    previous: _Line | None = None
-    for line in lines:
-        if previous is not None:
-            builder.separate("\n\n" if line.heading or previous.heading else "\n")
-        builder.add(line.text, element=line.element)
-        previous = line
-    builder.separate("\n")
-    return builder.build()
+        lines.insert(0, BlockLine(title_text, "title", heading=True))
+    return FormatReading(assemble_lines(lines), warnings)
 
 
 def _collapse(text: str) -> str:
@@ -137,7 +206,8 @@ def _prune(tree: LexborHTMLParser) -> None:
     """Remove what is not read and unwrap phrasing elements (in lexbor, far faster than a Python walk)."""
     tree.strip_tags(list(_DROPPED), recursive=True)
     unwanted = [
-        node for node in tree.css('header, footer, [role="navigation" i], [hidden]')
+        node
+        for node in tree.css('header, footer, [role="navigation" i], [hidden]')
         if node.tag not in _PAGE_FURNITURE or not _in_content_container(node)
     ]
     for node in reversed(unwanted):  # descendants before their ancestors
@@ -166,8 +236,11 @@ def _children(node: LexborNode) -> list[LexborNode]:
 
 def _has_descendant(node: LexborNode, selector: str) -> bool:
     """Whether an element below `node` matches (selectolax's own `css` also matches the node itself)."""
-    return any(child.css_first(selector) is not None
-               for child in _children(node) if not (child.tag or "-").startswith("-"))
+    return any(
+        child.css_first(selector) is not None
+        for child in _children(node)
+        if not (child.tag or "-").startswith("-")
+    )
 
 
 def _table_rows(table: LexborNode) -> list[LexborNode]:
@@ -212,7 +285,7 @@ class _LineCollector:
     """Walks the body once (iteratively, so deep nesting cannot overflow the stack) and emits lines."""
 
     def __init__(self) -> None:
-        self.lines: list[_Line] = []
+        self.lines: list[BlockLine] = []
         self._fragments: list[str] = []
         self._blocks: list[str] = []
         self._lists: list[list[int]] = []  # per open list: [is_ordered, next number]
@@ -220,7 +293,7 @@ class _LineCollector:
         self._preformatted = 0
         self._tables = 0
 
-    def collect(self, body: LexborNode) -> list[_Line]:
+    def collect(self, body: LexborNode) -> list[BlockLine]:
         stack: list[tuple[bool, LexborNode]] = [(True, body)]
         while stack:
             entering, node = stack.pop()
@@ -297,7 +370,7 @@ class _LineCollector:
             if self._pending_prefix:
                 text, element = self._pending_prefix + text, "li"
                 self._pending_prefix = ""
-            self.lines.append(_Line(text, element, heading=block in _HEADINGS))
+            self.lines.append(BlockLine(text, element, heading=block in _HEADINGS))
 
     def _read_data_table(self, table: LexborNode) -> bool:
         """Emit a data table as one line per row; False when it is a layout table to walk as blocks."""
@@ -310,9 +383,9 @@ class _LineCollector:
         caption = next((child for child in _children(table) if child.tag == "caption"), None)
         caption_text = _flat_text(caption) if caption is not None else ""
         if caption_text:
-            self.lines.append(_Line(caption_text, f"{path}/caption"))
+            self.lines.append(BlockLine(caption_text, f"{path}/caption"))
         for number, row in enumerate(rows, start=1):
             cells = [_flat_text(cell) for cell in _children(row) if cell.tag in _CELLS]
             if any(cells):
-                self.lines.append(_Line(" | ".join(cells), f"{path}/tr[{number}]"))
+                self.lines.append(BlockLine(" | ".join(cells), f"{path}/tr[{number}]"))
         return True

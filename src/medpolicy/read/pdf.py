@@ -46,8 +46,11 @@ def read_pdf(data: bytes, name: str) -> FormatReading:
     with _PDFIUM_LOCK:
         page_texts, image_pages = _page_texts(data, name)
     pages = [_page_lines(text) for text in page_texts]
-    little_text = [number for number, lines in enumerate(pages, start=1)
-                   if _visible_characters(lines) < _MIN_PAGE_CHARACTERS]
+    little_text = [
+        number
+        for number, lines in enumerate(pages, start=1)
+        if _visible_characters(lines) < _MIN_PAGE_CHARACTERS
+    ]
     if all(_visible_characters(lines) == 0 for lines in pages) or (
         len(little_text) == len(pages) and set(little_text) <= image_pages
     ):

@@ -71,8 +71,10 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         try:
             return data[bom_length:].decode(encoding), warnings
         except UnicodeDecodeError:
-            warnings.append(f"text has a {encoding.upper()} byte order mark but invalid {encoding.upper()} "
-                            "sequences; they were replaced with U+FFFD")
+            warnings.append(
+                f"text has a {encoding.upper()} byte order mark but invalid {encoding.upper()} "
+                "sequences; they were replaced with U+FFFD"
+            )
             return data[bom_length:].decode(encoding, errors="replace"), warnings
     utf16 = looks_like_utf16(data)
     if utf16 is not None:
