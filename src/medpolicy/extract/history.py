@@ -105,23 +105,16 @@ def history_without_heading(
     dated = [i for i in tail if not lines[i].furniture and leading_date(lines[i].text)]
     if len(dated) < 2:
         return [], set()
-    # keep only the rows from the first dated line onward, stopping at the first long gap of undated prose
-    start = dated[0]
-    window = [i for i in tail if i >= start]
-    entries, used = _entries(lines, window)
-    # trailing boilerplate after the last dated row is not part of the history
-    last_dated = max(dated)
-    entries_out: list[HistoryEntry] = []
-    for e in entries:
-        entries_out.append(e)
-    if len(entries_out) < 2:
+    entries, used = _entries(lines, [i for i in tail if i >= dated[0]])
+    if len(entries) < 2:
         return [], set()
-    last_entry_lines = {i for i in used if i > last_dated}
-    if last_entry_lines:
-        # the last entry keeps only its own row: what follows is footer prose
-        entries_out[-1] = HistoryEntry(entries_out[-1].date, _first_row_text(lines, last_dated))
-        used -= last_entry_lines
-    return entries_out, used
+    # after the last dated row comes footer prose, not more of the last entry
+    last_dated = max(dated)
+    trailing = {i for i in used if i > last_dated}
+    if trailing:
+        entries[-1] = HistoryEntry(entries[-1].date, _first_row_text(lines, last_dated))
+        used -= trailing
+    return entries, used
 
 
 def _first_row_text(lines: list[Line], index: int) -> str:
