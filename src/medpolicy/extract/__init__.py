@@ -61,7 +61,7 @@ def extract(text: Text | str) -> Extraction:
     out.coverage = positions
     doc_status = None if multi_policy else _policy_status(positions)
 
-    findings = find_codes(body, lines, sections, kind_by_line, section_by_line, doc_status, set())
+    findings = find_codes(body, lines, kind_by_line, section_by_line, doc_status)
     out.codes = findings.codes
     out.code_ranges = findings.ranges
     if out.doc_type in ("code_page", "coverage_summary"):

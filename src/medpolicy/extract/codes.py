@@ -77,10 +77,9 @@ class _Hit:
 class CodeFindings:
     codes: list[CodeFact] = field(default_factory=list)
     ranges: list[CodeRange] = field(default_factory=list)
-    lead_in_statuses: set[str] = field(default_factory=set)
 
 
-def _system_for(raw: str, context: str, kind: str) -> str | None:
+def _system_for(raw: str, context: str) -> str | None:
     """Which system a candidate string belongs to here, or None when it is no code here."""
     if raw.isdigit():
         return "CPT"
@@ -168,22 +167,20 @@ def _description_after(line: Line, end_col: int, next_lines: list[Line]) -> str 
 def find_codes(
     text: str,
     lines: list[Line],
-    sections: list[SectionSpan],
     kind_by_line: list[str],
     section_by_line: list[SectionSpan | None],
     doc_status: str | None,
-    skip_lines: set[int],
 ) -> CodeFindings:
     """Every code and code range in the document, with role, description and coverage."""
     hits: list[_Hit] = []
     for ln in lines:
         kind = kind_by_line[ln.index]
-        if kind == "references" or ln.index in skip_lines or ln.furniture or not ln.raw.strip():
+        if kind == "references" or ln.furniture or not ln.raw.strip():
             continue
         for m in _CANDIDATE.finditer(ln.raw):
             raw = m.group("code")
             context = ln.raw + " " + _section_heading(section_by_line[ln.index])
-            system = _system_for(raw, context, kind)
+            system = _system_for(raw, context)
             if (
                 system is None
                 and kind == "coding"
@@ -219,7 +216,7 @@ def find_codes(
             and _RANGE_JOIN.match(text[a.end : b.start])
             and a.code < b.code
         ):
-            status = _code_status(a, lines, kind_by_line)
+            status = _code_status(a, lines)
             findings.ranges.append(CodeRange(a.system, a.code, b.code, [(a.start, b.end)], status))
             in_range.update((i, i + 1))
 
@@ -245,7 +242,7 @@ def find_codes(
             )
             fact.description = desc or fact.description
         if fact.coverage is None or authoritative:
-            fact.coverage = _code_status(h, lines, kind_by_line) or (None if authoritative else fact.coverage)
+            fact.coverage = _code_status(h, lines) or (None if authoritative else fact.coverage)
         if h.kind == "coding":
             from_coding.add((h.system, h.code))
     for fact in by_key.values():
@@ -324,7 +321,7 @@ def _role(h: _Hit) -> str:
     return "listed"
 
 
-def _code_status(h: _Hit, lines: list[Line], kind_by_line: list[str]) -> str | None:
+def _code_status(h: _Hit, lines: list[Line]) -> str | None:
     """The coverage a code's own line or its table's lead-in gives it."""
     own = h.line.raw[h.end - h.line.start :]
     if _line_is_code_row(h.line, h.col):

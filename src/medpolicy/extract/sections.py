@@ -369,7 +369,7 @@ def find_sections(lines: list[Line]) -> list[SectionSpan]:
         if not t:
             continue
         kind = heading_kind(t)
-        if kind and _looks_like_heading(t, lines, ln.index):
+        if kind and _looks_like_heading(t):
             if heads and heads[-1][2] == "coding" and kind == "description" and ln.index - heads[-1][0] <= 3:
                 continue  # a 'Code | Description' table header, not a new section
             heads.append((ln.index, t, kind, False))
@@ -403,7 +403,7 @@ def find_sections(lines: list[Line]) -> list[SectionSpan]:
     return spans
 
 
-def _looks_like_heading(text: str, lines: list[Line], index: int) -> bool:
+def _looks_like_heading(text: str) -> bool:
     """Reject lines that merely start like a heading but are prose ('Policy number 12 ...')."""
     if text.endswith((".", ",", ";")) and not re.search(r"\b(?:[A-Z]|[IVX]+)\.$", text):
         return False
