@@ -32,6 +32,7 @@ from medpolicy.ask.verdicts import (
     sentence,
     verdict,
     verdict_evidence,
+    which_payers,
     yes_no,
 )
 from medpolicy.codes import CodeRangeSpec, expand_range
@@ -218,23 +219,13 @@ def _across_payers(
 
 
 def _which(statuses: list[str], code: str, verdicts: list[Verdict]) -> str:
-    """'A and B consider X investigational; C for some indications. Elsewhere: …'."""
-    wanted = set(statuses)
-    asked = status_words(statuses[0]) if len(statuses) == 1 else "not covered (in any form)"
-    full = [v for v in verdicts if v.kind == CLEAR and v.statuses[0] in wanted]
-    partial = [v for v in verdicts if v.kind in (DEPENDS, CONFLICT) and wanted & set(v.statuses)]
-    others = [v for v in verdicts if v not in full and v not in partial]
-    parts = []
-    if full:
-        names = [f"{v.payer} ({status_words(v.statuses[0])}, {refs(v.findings)})" for v in full]
-        parts.append(f"{join_words(names)} consider{'s' if len(full) == 1 else ''} {code} {asked}")
-    if partial:
-        names = [f"{v.payer} ({refs(v.findings)})" for v in partial]
-        parts.append(f"{join_words(names)} for some indications")
-    text = sentence("; ".join(parts)) if parts else f"No payer in the store considers {code} {asked}."
-    if others:
-        text += " Elsewhere: " + "; ".join(fragment(v, code) for v in others) + "."
-    return text
+    return which_payers(
+        statuses,
+        code,
+        verdicts,
+        lambda v: f"{v.payer} ({status_words(v.statuses[0])}, {refs(v.findings)})",
+        lambda v: f"{v.payer} ({refs(v.findings)})",
+    )
 
 
 def _mention_notes(verdicts: list[Verdict]) -> list[str]:

@@ -21,6 +21,7 @@ from medpolicy.ask.verdicts import (
     sentence,
     verdict,
     verdict_evidence,
+    which_payers,
     yes_no,
 )
 
@@ -96,20 +97,13 @@ def _list_answer(ctx: Context, subject: str, verdicts: list[Verdict]) -> tuple[s
         clauses = " ".join(sentence(fragment(v, subject)) for v in found)
         return (f"Payers differ on {subject}. {clauses}" if disagree else clauses), disagree
     wanted = set(statuses)
-    asked = status_words(statuses[0]) if len(statuses) == 1 else "not covered (in any form)"
-    full = [v for v in found if v.kind == CLEAR and v.statuses[0] in wanted]
-    partial = [v for v in found if v.kind in (DEPENDS, CONFLICT) and wanted & set(v.statuses)]
-    others = [v for v in found if v not in full and v not in partial]
-    parts = []
-    if full:
-        names = [f"{v.payer} ({_status_note(v, wanted)}{refs(v.findings)})" for v in full]
-        parts.append(f"{join_words(names)} consider{'s' if len(full) == 1 else ''} {subject} {asked}")
-    if partial:
-        names = [f"{v.payer} ({_partial(v, wanted)})" for v in partial]
-        parts.append(f"{join_words(names)} for some indications")
-    text = sentence("; ".join(parts)) if parts else f"No payer in the store considers {subject} {asked}."
-    if others:
-        text += " Elsewhere: " + "; ".join(fragment(v, subject) for v in others) + "."
+    text = which_payers(
+        statuses,
+        subject,
+        found,
+        lambda v: f"{v.payer} ({_status_note(v, wanted)}{refs(v.findings)})",
+        lambda v: f"{v.payer} ({_partial(v, wanted)})",
+    )
     return text, disagree
 
 

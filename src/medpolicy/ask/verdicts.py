@@ -10,6 +10,7 @@ mean the policies *disagree*.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from medpolicy.ask.answer import Evidence
@@ -172,6 +173,31 @@ def fragment(item: Verdict, subject: str) -> str:
             f"{by_status(positions, item.payer)}"
         )
     return f"{item.payer}'s {refs(item.findings)} names {subject} but states no coverage position for it"
+
+
+def which_payers(
+    statuses: list[str],
+    subject: str,
+    verdicts: list[Verdict],
+    full_name: Callable[[Verdict], str],
+    partial_name: Callable[[Verdict], str],
+) -> str:
+    """'A and B consider X investigational; C for some indications. Elsewhere: …'."""
+    wanted = set(statuses)
+    asked = status_words(statuses[0]) if len(statuses) == 1 else "not covered (in any form)"
+    full = [v for v in verdicts if v.kind == CLEAR and v.statuses[0] in wanted]
+    partial = [v for v in verdicts if v.kind in (DEPENDS, CONFLICT) and wanted & set(v.statuses)]
+    others = [v for v in verdicts if v not in full and v not in partial]
+    parts = []
+    if full:
+        names = [full_name(v) for v in full]
+        parts.append(f"{join_words(names)} consider{'s' if len(full) == 1 else ''} {subject} {asked}")
+    if partial:
+        parts.append(f"{join_words([partial_name(v) for v in partial])} for some indications")
+    text = sentence("; ".join(parts)) if parts else f"No payer in the store considers {subject} {asked}."
+    if others:
+        text += " Elsewhere: " + "; ".join(fragment(v, subject) for v in others) + "."
+    return text
 
 
 def sentence(clause: str) -> str:
