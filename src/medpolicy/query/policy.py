@@ -148,6 +148,47 @@ def policy_detail(
     )
 
 
+def stored_code(r: Any) -> StoredCode:
+    """A `version_codes` row as a result object."""
+    return StoredCode(
+        r.system,
+        r.code,
+        r.description,
+        r.role,
+        r.coverage,
+        r.status,
+        r.statement,
+        _span(r.statement_start, r.statement_end),
+        _spans(r.spans_json),
+    )
+
+
+def stored_range(r: Any) -> StoredRange:
+    """A `version_ranges` row as a result object."""
+    return StoredRange(
+        r.system,
+        r.range_start,
+        r.range_end,
+        r.coverage,
+        r.status,
+        r.statement,
+        _span(r.statement_start, r.statement_end),
+        _spans(r.spans_json),
+    )
+
+
+def stored_position(r: Any) -> StoredPosition:
+    """A `version_coverage` row as a result object."""
+    return StoredPosition(
+        r.status, r.statement, r.applies_to, json.loads(r.criteria_json), _spans(r.spans_json)
+    )
+
+
+def stored_section(r: Any) -> StoredSection:
+    """A `version_sections` row as a result object."""
+    return StoredSection(r.heading, r.kind, _spans(r.spans_json))
+
+
 def version_detail(conn: Connection, version_id: int, include_text: bool = False) -> VersionDetail:
     """Every fact stored for one version."""
     row = conn.execute(select(versions).where(versions.c.id == version_id)).one()
@@ -155,37 +196,9 @@ def version_detail(conn: Connection, version_id: int, include_text: bool = False
     def facts(table: Any, order: Any) -> list[Any]:
         return list(conn.execute(select(table).where(table.c.version_id == version_id).order_by(order)).all())
 
-    codes = [
-        StoredCode(
-            r.system,
-            r.code,
-            r.description,
-            r.role,
-            r.coverage,
-            r.status,
-            r.statement,
-            _span(r.statement_start, r.statement_end),
-            _spans(r.spans_json),
-        )
-        for r in facts(version_codes, version_codes.c.id)
-    ]
-    ranges = [
-        StoredRange(
-            r.system,
-            r.range_start,
-            r.range_end,
-            r.coverage,
-            r.status,
-            r.statement,
-            _span(r.statement_start, r.statement_end),
-            _spans(r.spans_json),
-        )
-        for r in facts(version_ranges, version_ranges.c.id)
-    ]
-    positions = [
-        StoredPosition(r.status, r.statement, r.applies_to, json.loads(r.criteria_json), _spans(r.spans_json))
-        for r in facts(version_coverage, version_coverage.c.position)
-    ]
+    codes = [stored_code(r) for r in facts(version_codes, version_codes.c.id)]
+    ranges = [stored_range(r) for r in facts(version_ranges, version_ranges.c.id)]
+    positions = [stored_position(r) for r in facts(version_coverage, version_coverage.c.position)]
     extraction = json.loads(row.extraction_json)
     return VersionDetail(
         summary=_summary(row),
@@ -201,10 +214,7 @@ def version_detail(conn: Connection, version_id: int, include_text: bool = False
             Reference(r.n, r.text, r.pmid, r.doi) for r in facts(version_references, version_references.c.id)
         ],
         history=[HistoryEntry(r.date, r.text) for r in facts(version_history, version_history.c.position)],
-        sections=[
-            StoredSection(r.heading, r.kind, _spans(r.spans_json))
-            for r in facts(version_sections, version_sections.c.position)
-        ],
+        sections=[stored_section(r) for r in facts(version_sections, version_sections.c.position)],
         warnings=list(extraction.get("warnings", [])),
         text=row.text if include_text else None,
         pages=[tuple(seg) for seg in json.loads(row.segments_json)] if include_text else None,

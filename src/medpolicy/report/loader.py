@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
-from medpolicy.model import Span
-from medpolicy.query.policy import iso_utc
+from medpolicy.query.policy import iso_utc, stored_code, stored_position, stored_range, stored_section
 from medpolicy.query.results import StoredCode, StoredPosition, StoredRange, StoredSection, VersionSummary
 from medpolicy.store.engine import read_transaction
 from medpolicy.store.schema import (
@@ -66,14 +65,6 @@ def load_current(engine: Engine, policy_ids: Iterable[int]) -> dict[int, Current
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
-
-
-def _spans(spans_json: str) -> list[Span]:
-    return [(int(a), int(b)) for a, b in json.loads(spans_json)]
-
-
-def _span(start: int | None, end: int | None) -> Span | None:
-    return None if start is None or end is None else (start, end)
 
 
 def _versions(conn: Connection, policy_ids: list[int]) -> dict[int, CurrentVersion]:
@@ -134,42 +125,10 @@ def _attach(conn: Connection, by_version: dict[int, CurrentVersion]) -> None:
     if not ids:
         return
     for version_id, rows in _facts(conn, version_sections, ids, version_sections.c.position).items():
-        by_version[version_id].sections = [
-            StoredSection(r.heading, r.kind, _spans(r.spans_json)) for r in rows
-        ]
+        by_version[version_id].sections = [stored_section(r) for r in rows]
     for version_id, rows in _facts(conn, version_coverage, ids, version_coverage.c.position).items():
-        by_version[version_id].coverage = [
-            StoredPosition(
-                r.status, r.statement, r.applies_to, json.loads(r.criteria_json), _spans(r.spans_json)
-            )
-            for r in rows
-        ]
+        by_version[version_id].coverage = [stored_position(r) for r in rows]
     for version_id, rows in _facts(conn, version_codes, ids, version_codes.c.id).items():
-        by_version[version_id].codes = [
-            StoredCode(
-                r.system,
-                r.code,
-                r.description,
-                r.role,
-                r.coverage,
-                r.status,
-                r.statement,
-                _span(r.statement_start, r.statement_end),
-                _spans(r.spans_json),
-            )
-            for r in rows
-        ]
+        by_version[version_id].codes = [stored_code(r) for r in rows]
     for version_id, rows in _facts(conn, version_ranges, ids, version_ranges.c.id).items():
-        by_version[version_id].ranges = [
-            StoredRange(
-                r.system,
-                r.range_start,
-                r.range_end,
-                r.coverage,
-                r.status,
-                r.statement,
-                _span(r.statement_start, r.statement_end),
-                _spans(r.spans_json),
-            )
-            for r in rows
-        ]
+        by_version[version_id].ranges = [stored_range(r) for r in rows]
