@@ -183,9 +183,32 @@ def _alias_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _alias_pattern() -> re.Pattern[str]:
-    folded = sorted(_alias_index(), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in folded) + r")\b")
+def _aliases_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Aliases as word tuples, keyed by their first word, longest first (so the longest alias wins)."""
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for alias in _alias_index():
+        words = tuple(alias.split())
+        table.setdefault(words[0], []).append((words, alias))
+    for entries in table.values():
+        entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+    return table
+
+
+def _matches(folded: str) -> list[tuple[int, str]]:
+    """(word position, alias) of every alias in folded text, scanning left to right, longest first."""
+    words = folded.split()
+    table = _aliases_by_first_word()
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(words):
+        for alias_words, alias in table.get(words[i], ()):
+            if tuple(words[i : i + len(alias_words)]) == alias_words:
+                found.append((i, alias))
+                i += len(alias_words)
+                break
+        else:
+            i += 1
+    return found
 
 
 def canonical_payer(name: str | None) -> str | None:
@@ -196,9 +219,9 @@ def canonical_payer(name: str | None) -> str | None:
     known = _alias_index().get(folded)
     if known:
         return known
-    match = _alias_pattern().search(folded)
-    if match and len(match.group(0)) >= len(folded) * 0.6:
-        return _alias_index()[match.group(0)]
+    for _, alias in _matches(folded):
+        if len(alias) >= len(folded) * 0.6:
+            return _alias_index()[alias]
     return " ".join(name.split())
 
 
@@ -211,15 +234,15 @@ def payer_key(name: str | None) -> str:
 class PayerMention:
     name: str
     alias: str
-    folded_start: int
+    folded_start: int  # position (in words) of the mention in the folded text
 
 
+@lru_cache(maxsize=4096)
 def find_payers(text: str) -> list[PayerMention]:
     """Every registry payer named in `text`, in order of first mention; the longest alias wins."""
-    folded = _fold(text)
     seen: dict[str, PayerMention] = {}
-    for match in _alias_pattern().finditer(folded):
-        name = _alias_index()[match.group(0)]
+    for position, alias in _matches(_fold(text)):
+        name = _alias_index()[alias]
         if name not in seen:
-            seen[name] = PayerMention(name, match.group(0), match.start())
+            seen[name] = PayerMention(name, alias, position)
     return sorted(seen.values(), key=lambda m: m.folded_start)

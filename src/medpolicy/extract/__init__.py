@@ -45,8 +45,8 @@ def extract(text: Text | str) -> Extraction:
             section_by_line[i] = sp
     kind_by_line = [sp.kind if sp else "preamble" for sp in section_by_line]
     out = Extraction()
-    out.doc_type = detect_doc_type(body, lines)
     multi_policy = is_index_or_bulletin(body, lines)
+    out.doc_type = detect_doc_type(body, lines, multi_policy)
 
     _read_references(out, lines, sections, kind_by_line)
     _read_history(out, lines, sections, kind_by_line)

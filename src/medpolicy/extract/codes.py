@@ -207,6 +207,7 @@ def find_codes(
     hits.extend(_revenue_codes(lines, kind_by_line, section_by_line))
     hits.sort(key=lambda h: h.start)
     findings = CodeFindings()
+    walks: dict[int, str | None] = {}
     in_range: set[int] = set()
     for i in range(len(hits) - 1):
         a, b = hits[i], hits[i + 1]
@@ -216,7 +217,7 @@ def find_codes(
             and _RANGE_JOIN.match(text[a.end : b.start])
             and a.code < b.code
         ):
-            status = _code_status(a, lines)
+            status = _code_status(a, lines, walks)
             findings.ranges.append(CodeRange(a.system, a.code, b.code, [(a.start, b.end)], status))
             in_range.update((i, i + 1))
 
@@ -242,7 +243,7 @@ def find_codes(
             )
             fact.description = desc or fact.description
         if fact.coverage is None or authoritative:
-            fact.coverage = _code_status(h, lines) or (None if authoritative else fact.coverage)
+            fact.coverage = _code_status(h, lines, walks) or (None if authoritative else fact.coverage)
         if h.kind == "coding":
             from_coding.add((h.system, h.code))
     for fact in by_key.values():
@@ -280,7 +281,7 @@ def _revenue_codes(
         t = ln.text
         if not t:
             continue
-        if _REVENUE_CONTEXT.search(t) and not _REVENUE.match(t):
+        if "rev" in t.lower() and _REVENUE_CONTEXT.search(t) and not _REVENUE.match(t):
             active = True
             continue
         if active and not _REVENUE.match(t):
@@ -321,31 +322,42 @@ def _role(h: _Hit) -> str:
     return "listed"
 
 
-def _code_status(h: _Hit, lines: list[Line]) -> str | None:
-    """The coverage a code's own line or its table's lead-in gives it."""
+def _code_status(h: _Hit, lines: list[Line], walks: dict[int, str | None]) -> str | None:
+    """The coverage a code's own line or its table's lead-in gives it.
+
+    `walks` remembers, per code line, what the walk up from it found: the rows of one table
+    share their lead-in, so a walk that reaches a remembered row stops there.
+    """
     own = h.line.raw[h.end - h.line.start :]
     if _line_is_code_row(h.line, h.col):
         own += " " + _row_continuation(lines, h.line.index)
     status = classify_status(clean_inline(own))
     if status:
         return status
-    # walk up to the nearest lead-in: a heading-like line, a line ending with ':' or a 'following ... codes' line
-    for idx in range(h.line.index - 1, max(0, h.line.index - 120) - 1, -1):
+    if h.line.index not in walks:
+        walks[h.line.index] = _lead_in_status(lines, h.line.index, walks)
+    return walks[h.line.index]
+
+
+def _lead_in_status(lines: list[Line], start: int, walks: dict[int, str | None]) -> str | None:
+    """Walk up from a code row to the nearest lead-in: a heading, a line ending with ':' or
+    a 'the following ... codes' line, and read the status it states."""
+    for idx in range(start - 1, max(0, start - 120) - 1, -1):
         ln = lines[idx]
         t = ln.text
+        if idx in walks:
+            return walks[idx]
         if not t or ln.furniture or _CANDIDATE.match(t):
             continue
         kind = heading_kind(t)
         if kind is not None and kind not in ("coding", "description") and not _is_lead_in(t):
-            return classify_status(
-                t
-            )  # a section heading ends the walk ('Investigational and Not Medically Necessary')
+            return classify_status(t)  # a section heading ends the walk ('Investigational and Not Medically Necessary')
         if kind == "coding" and classify_status(t):
             return classify_status(t)  # 'ICD-10-CM Codes that Support Medical Necessity'
         if _UNINFORMATIVE_LEAD_IN.match(t):
             continue  # 'Group 1 Codes:' says nothing; the heading above it does
         if _is_lead_in(t):
-            lead = _paragraph(lines, idx, stop=h.line.index)
+            lead = _paragraph(lines, idx, stop=start)
             return None if is_boilerplate(lead) else classify_status(lead)
     return None
 

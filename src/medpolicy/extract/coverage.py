@@ -115,16 +115,10 @@ def find_positions(lines: list[Line], indexes: list[int]) -> list[CoveragePositi
     seen: set[tuple[str, str]] = set()
     for i, u in enumerate(units):
         text = u.text
-        if (
-            len(text) < 20
-            or len(text.split()) < 4
-            or is_boilerplate(text)
-            or _is_table_lead_in(text)
-            or _CODE_ROW.match(text)
-        ):
+        if len(text) < 20 or len(text.split()) < 4:
             continue
         status = classify_status(text)
-        if status is None:
+        if status is None or is_boilerplate(text) or _is_table_lead_in(text) or _CODE_ROW.match(text):
             continue
         key = (status, re.sub(r"\W+", " ", text.lower())[:160])
         if key in seen:

@@ -24,12 +24,8 @@ class Line:
     start: int  # offset of the first character of the line in the text
     end: int  # offset just past the last character (newline excluded)
     raw: str
+    text: str = ""  # the line without surrounding blanks, HTML tags or form feeds
     furniture: bool = False
-
-    @property
-    def text(self) -> str:
-        """The line without surrounding blanks, HTML tags or form feeds."""
-        return clean_inline(self.raw)
 
     @property
     def blank(self) -> bool:
@@ -56,7 +52,7 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
     for i, raw in enumerate(text.split("\n")):
-        lines.append(Line(i, pos, pos + len(raw), raw))
+        lines.append(Line(i, pos, pos + len(raw), raw, clean_inline(raw)))
         pos += len(raw) + 1
     _mark_furniture(lines)
     return lines

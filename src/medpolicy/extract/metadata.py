@@ -26,7 +26,8 @@ _BULLETIN = re.compile(
 )
 
 
-def detect_doc_type(text: str, lines: list[Line]) -> str:
+def detect_doc_type(text: str, lines: list[Line], multi_policy: bool) -> str:
+    """The contract's doc_type; `multi_policy` is `is_index_or_bulletin(text, lines)`."""
     head = text[:HEAD_CHARS]
     first = text[:600]
     medicare = _first_marker(
@@ -58,7 +59,7 @@ def detect_doc_type(text: str, lines: list[Line]) -> str:
         re.I,
     ) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
         return "code_page"
-    if is_index_or_bulletin(text, lines):
+    if multi_policy:
         return "other"
     if re.search(r"\b(?:Reimbursement|Payment)\s+Policy\b", first, re.I) and not re.search(
         r"Medical\s+Policy", first, re.I
@@ -443,6 +444,27 @@ _SERVICES_ON_OR_AFTER = re.compile(
 _VALUE_END = re.compile(r"\||\t|\s{3,}|\n\s*\n\s*\n|$", re.M)
 
 
+_LABEL_WORD = re.compile(r"date|review|revis|updat|effective|publish|posted|origin", re.I)
+
+
+def _label_windows(head: str) -> list[str]:
+    """The stretches of the head that can hold a dated label: lines naming one, with the lines after
+    them (values printed below their label). Scanning only these keeps the label pattern cheap."""
+    lines = head.split("\n")
+    windows: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _LABEL_WORD.search(lines[i]):
+            end = i + 1
+            while end < len(lines) and (end - i < 4 or _LABEL_WORD.search(lines[end])):
+                end += 1
+            windows.append("\n".join(lines[i:end]))
+            i = end
+        else:
+            i += 1
+    return windows
+
+
 def _value_after(text: str, start: int, limit: int) -> str:
     """A label's value: up to three lines down (values on the next line), ending at a cell break."""
     rest = text[start : min(limit, start + 120)].lstrip(" \t")
@@ -457,19 +479,19 @@ def detect_dates(text: str, history: list[HistoryEntry], multi_policy: bool) -> 
     if multi_policy:
         return dates
     found: dict[str, str] = {}
-    head = text[: max(HEAD_CHARS, 12000)]
-    labels = list(_LABEL_RE.finditer(head))
-    for i, m in enumerate(labels):
-        field = next(k for k, _ in _LABELS if m.group(k))
-        if field in found:
-            continue
-        limit = labels[i + 1].start() if i + 1 < len(labels) else len(head)
-        value_text = _SERVICES_ON_OR_AFTER.sub("", _value_after(head, m.end(), limit))
-        first = DATE_PATTERN.match(value_text)
-        if not first or not match_to_iso(first):
-            continue
-        values = [iso for d in DATE_PATTERN.finditer(value_text) if (iso := match_to_iso(d))]
-        found[field] = max(values) if field in ("last_revised", "last_reviewed") else values[0]
+    for window in _label_windows(text[: max(HEAD_CHARS, 12000)]):
+        labels = list(_LABEL_RE.finditer(window))
+        for i, m in enumerate(labels):
+            field = next(k for k, _ in _LABELS if m.group(k))
+            if field in found:
+                continue
+            limit = labels[i + 1].start() if i + 1 < len(labels) else len(window)
+            value_text = _SERVICES_ON_OR_AFTER.sub("", _value_after(window, m.end(), limit))
+            first = DATE_PATTERN.match(value_text)
+            if not first or not match_to_iso(first):
+                continue
+            values = [iso for d in DATE_PATTERN.finditer(value_text) if (iso := match_to_iso(d))]
+            found[field] = max(values) if field in ("last_revised", "last_reviewed") else values[0]
     dates.effective = found.get("effective")
     dates.original_effective = found.get("original_effective")
     dates.published = found.get("published")

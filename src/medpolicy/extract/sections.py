@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medpolicy.extract.lines import Line
 
@@ -316,6 +317,7 @@ def normalise_heading(text: str) -> str:
     return " ".join(s.lower().split())
 
 
+@lru_cache(maxsize=8192)
 def heading_kind(text: str) -> str | None:
     """The kind of section a heading line names, or None when it names none."""
     if not text or len(text) > _MAX_HEADING:

@@ -9,6 +9,7 @@ statement that calls a service both investigational and not medically necessary
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -72,8 +73,17 @@ _ONLY_LISTED = re.compile(
 _DEFERRED = re.compile(r"\b(?:may|are|is)\s+not\s+(?:be\s+)?eligible\s+under\s+the\s+plan\b", re.I)
 
 
+# Every status phrase contains one of these; most sentences contain none, and skip the patterns.
+_KEYWORDS = ("necess", "cover", "investig", "experiment", "proven", "cosmetic", "reimburs", "eligib", "exclu",
+             "benefit", "denied", "e/i/u", "pay", "shown", "demonstrat", "appropriate")
+
+
+@lru_cache(maxsize=16384)
 def classify_status(text: str) -> str | None:
     """The status a sentence or heading states, or None when it states none."""
+    lowered = text.lower()
+    if not any(k in lowered for k in _KEYWORDS):
+        return None
     if _DEFERRED.search(text) and not any(p.search(text) for s, p in _RULES if s != "medically_necessary"):
         return None
     for status, pattern in _RULES:
