@@ -159,7 +159,7 @@ def _named_plan(text: str) -> str | None:
     """
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
-    for m in _PLAN_NAME.finditer(text[:60000]):
+    for m in _PLAN_NAME.finditer(text[:20000]):
         words = m.group(1).split()
         # trim trailing connectives and find the longest prefix that ends in a plan word
         while words and not _PLAN_TAIL.search(words[-1]):
@@ -285,18 +285,15 @@ def detect_title(text: str, lines: list[Line], doc_type: str, payer: str | None)
     if not candidates:
         return None
     payer_words = set(payer.lower().split()) - {"of", "and", "the"} if payer else set()
-    plain = [
-        c
-        for c in candidates
-        if not find_payers(c.text)
-        and not (payer_words and payer_words <= set(re.findall(r"[a-z]+", c.text.lower())))
-    ]
-    for pool in (plain, candidates):
-        for c in pool:
-            if _before_label_block(lines, c.index):
-                return _strip_payer(c.text)
-    pool = plain or candidates
-    return _strip_payer(pool[0].text)
+
+    def plain(c: Line) -> bool:
+        words = set(re.findall(r"[a-z]+", c.text.lower()))
+        return not (payer_words and payer_words <= words) and not find_payers(c.text)
+
+    above_labels = [c for c in candidates if _before_label_block(lines, c.index)]
+    chosen = next((c for c in above_labels if plain(c)), None) or next(iter(above_labels), None)
+    chosen = chosen or next((c for c in candidates if plain(c)), candidates[0])
+    return _strip_payer(chosen.text)
 
 
 def _page_title(lines: list[Line], payer: str | None) -> str | None:
@@ -447,6 +444,12 @@ _VALUE_END = re.compile(r"\||\t|\s{3,}|\n\s*\n\s*\n|$", re.M)
 _LABEL_WORD = re.compile(r"date|review|revis|updat|effective|publish|posted|origin", re.I)
 
 
+def _label_line(line: str) -> bool:
+    """A line that can carry a dated label: a short line, a table row or a 'Label: value' line naming one."""
+    found = _LABEL_WORD.search(line, 0, 80)
+    return found is not None and (len(line) < 120 or any(mark in line for mark in (":", "|", "\t", "..")))
+
+
 def _label_windows(head: str) -> list[str]:
     """The stretches of the head that can hold a dated label: lines naming one, with the lines after
     them (values printed below their label). Scanning only these keeps the label pattern cheap."""
@@ -454,9 +457,9 @@ def _label_windows(head: str) -> list[str]:
     windows: list[str] = []
     i = 0
     while i < len(lines):
-        if _LABEL_WORD.search(lines[i]):
+        if _label_line(lines[i]):
             end = i + 1
-            while end < len(lines) and (end - i < 4 or _LABEL_WORD.search(lines[end])):
+            while end < len(lines) and (end - i < 4 or _label_line(lines[end])):
                 end += 1
             windows.append("\n".join(lines[i:end]))
             i = end
