@@ -351,7 +351,9 @@ def _lead_in_status(lines: list[Line], start: int, walks: dict[int, str | None])
             continue
         kind = heading_kind(t)
         if kind is not None and kind not in ("coding", "description") and not _is_lead_in(t):
-            return classify_status(t)  # a section heading ends the walk ('Investigational and Not Medically Necessary')
+            return classify_status(
+                t
+            )  # a section heading ends the walk ('Investigational and Not Medically Necessary')
         if kind == "coding" and classify_status(t):
             return classify_status(t)  # 'ICD-10-CM Codes that Support Medical Necessity'
         if _UNINFORMATIVE_LEAD_IN.match(t):

@@ -8,6 +8,7 @@ no position and are skipped.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -51,20 +52,26 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
     def flush() -> None:
         if not buf:
             return
-        # build joined text and a map back to offsets
-        pieces: list[tuple[str, int]] = []
+        # the joined text, and where each line's piece of it starts in the document
+        joined_starts: list[int] = []
+        doc_starts: list[int] = []
+        parts: list[str] = []
+        length = 0
         for ln in buf:
             t = ln.raw.replace("\f", " ")
-            lead = len(t) - len(t.lstrip())
-            pieces.append((t.strip(), ln.start + lead))
-        joined = ""
-        offsets: list[int] = []
-        for txt, off in pieces:
-            if joined:
-                joined += " "
-                offsets.append(offsets[-1] if offsets else off)
-            joined += txt
-            offsets.extend(range(off, off + len(txt)))
+            piece = t.strip()
+            if parts:
+                length += 1  # the joining space
+            joined_starts.append(length)
+            doc_starts.append(ln.start + len(t) - len(t.lstrip()))
+            parts.append(piece)
+            length += len(piece)
+        joined = " ".join(parts)
+
+        def to_doc(pos: int) -> int:
+            k = bisect.bisect_right(joined_starts, pos) - 1
+            return doc_starts[k] + min(pos - joined_starts[k], len(parts[k]))
+
         marker = _LIST_ITEM.match(joined)  # "1. The member has ..." is one item, not the sentence "1."
         first_cut = marker.end() if marker else 0
         cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(joined) if m.end() > first_cut] + [len(joined)]
@@ -73,9 +80,8 @@ def _units(lines: list[Line], indexes: list[int]) -> list[_Unit]:
             if not seg:
                 continue
             lead = joined.find(seg, a)
-            s_off = offsets[lead] if lead < len(offsets) else buf[0].start
-            e_idx = min(lead + len(seg), len(offsets)) - 1
-            e_off = offsets[e_idx] + 1 if e_idx >= 0 else s_off
+            s_off = to_doc(lead)
+            e_off = to_doc(lead + len(seg) - 1) + 1
             units.append(_Unit(clean_inline(seg), s_off, e_off, buf[0].index))
         buf.clear()
 

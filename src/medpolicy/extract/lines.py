@@ -65,6 +65,8 @@ def _furniture_key(text: str) -> str:
 def _mark_furniture(lines: list[Line]) -> None:
     """Flag page markers, and short lines repeated near page breaks three times or more."""
     breaks = [ln.index for ln in lines if "\f" in ln.raw or _PAGE_MARK.match(ln.text or "x")]
+    if not breaks:
+        return  # no page breaks: nothing repeats at a page edge
     near_break: set[int] = set()
     for b in breaks:
         near_break.update(range(max(0, b - 3), min(len(lines), b + 12)))

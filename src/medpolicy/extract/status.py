@@ -74,8 +74,24 @@ _DEFERRED = re.compile(r"\b(?:may|are|is)\s+not\s+(?:be\s+)?eligible\s+under\s+t
 
 
 # Every status phrase contains one of these; most sentences contain none, and skip the patterns.
-_KEYWORDS = ("necess", "cover", "investig", "experiment", "proven", "cosmetic", "reimburs", "eligib", "exclu",
-             "benefit", "denied", "e/i/u", "pay", "shown", "demonstrat", "appropriate")
+_KEYWORDS = (
+    "necess",
+    "cover",
+    "investig",
+    "experiment",
+    "proven",
+    "cosmetic",
+    "reimburs",
+    "eligib",
+    "exclu",
+    "benefit",
+    "denied",
+    "e/i/u",
+    "pay",
+    "shown",
+    "demonstrat",
+    "appropriate",
+)
 
 
 @lru_cache(maxsize=16384)
