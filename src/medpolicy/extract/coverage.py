@@ -20,7 +20,9 @@ from medpolicy.model import CoveragePosition
 
 _CODE_ROW = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
 _SENTENCE_END = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<![A-Z])[.;?!]\s+(?=[A-Z(\"“])"
+    # the stop comes first so the pattern scans fast; the look-behinds then rule out "e.g.", "et al." ...
+    r"[.;?!](?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bal\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bDr\.)"
+    r"(?<![A-Z][.;?!])\s+(?=[A-Z(\"“])"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦\-*–]|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+")
 _SUBJECT_SPLIT = re.compile(

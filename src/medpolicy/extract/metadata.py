@@ -130,7 +130,7 @@ def detect_payer(text: str, doc_type: str) -> str | None:
     mentions = [p for p in find_payers(head) if p.name not in _NOT_PAYERS]
     if mentions:
         return _most_specific(mentions)
-    whole = [p for p in find_payers(text) if p.name not in _NOT_PAYERS]
+    whole = [p for p in find_payers(text[:20000]) if p.name not in _NOT_PAYERS]
     if whole:
         return whole[0].name
     named = _named_plan(text)
