@@ -1,8 +1,8 @@
 """End to end in headless Chromium: `medpolicy serve` over a store of the demo corpus, driven like a user.
 
 Needs Chromium at /usr/bin/chromium (Debian's `chromium` package): without it these tests skip,
-unless $CI is set, when they fail. With $MEDPOLICY_SCREENSHOTS set to a folder, the screenshot
-test writes the README's screenshots there.
+unless $CI is set, when they fail. With $MEDPOLICY_SCREENSHOTS set to a folder, the picture test
+writes the README's screenshots there.
 """
 
 from __future__ import annotations
@@ -268,11 +268,9 @@ SCREENSHOTS = [
 ]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MEDPOLICY_SCREENSHOTS"), reason="set $MEDPOLICY_SCREENSHOTS to a folder"
-)
-def test_screenshots(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
-    folder = Path(os.environ["MEDPOLICY_SCREENSHOTS"])
+def test_main_pages_render_as_pictures(browser, server: Server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every main page renders to a picture with real content (and into $MEDPOLICY_SCREENSHOTS when set)."""
+    folder = Path(os.environ.get("MEDPOLICY_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, url, width, action in SCREENSHOTS:
         phone = width < 600
@@ -296,3 +294,14 @@ def test_screenshots(browser, server: Server) -> None:  # type: ignore[no-untype
             shot.goto(url)
         shot.screenshot(path=str(folder / name))
         context.close()
+        _assert_not_blank(folder / name)
+
+
+def _assert_not_blank(png: Path) -> None:
+    from PIL import Image, ImageStat
+
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        spread = ImageStat.Stat(grey).stddev[0]
+        dark = sum(grey.histogram()[:200]) / (grey.width * grey.height)
+    assert spread > 10 and dark > 0.01, f"{png.name} looks blank (stddev {spread:.1f}, dark {dark:.3f})"
