@@ -165,12 +165,13 @@ REGISTRY: tuple[Payer, ...] = (
 _BLUE = re.compile(r"Blue(Cross|Shield)", re.I)
 
 
+_WORD = re.compile(r"[0-9a-zA-Z]+")
+
+
 def _fold(name: str) -> str:
     """Lower-case, 'BlueCross' → 'blue cross', '&' → 'and', punctuation and ® dropped."""
-    s = _BLUE.sub(lambda m: "Blue " + m.group(1), name)
-    s = s.replace("&", " and ").replace("®", " ").replace("™", " ")
-    s = re.sub(r"[^0-9a-zA-Z]+", " ", s).lower()
-    return " ".join(s.split())
+    s = _BLUE.sub(lambda m: "Blue " + m.group(1), name).replace("&", " and ")
+    return " ".join(_WORD.findall(s)).lower()
 
 
 @lru_cache(maxsize=1)
@@ -199,15 +200,15 @@ def _matches(folded: str) -> list[tuple[int, str]]:
     words = folded.split()
     table = _aliases_by_first_word()
     found: list[tuple[int, str]] = []
-    i = 0
-    while i < len(words):
-        for alias_words, alias in table.get(words[i], ()):
+    free_from = 0  # words before this belong to the last alias found
+    for i in [i for i, word in enumerate(words) if word in table]:
+        if i < free_from:
+            continue
+        for alias_words, alias in table[words[i]]:
             if tuple(words[i : i + len(alias_words)]) == alias_words:
                 found.append((i, alias))
-                i += len(alias_words)
+                free_from = i + len(alias_words)
                 break
-        else:
-            i += 1
     return found
 
 

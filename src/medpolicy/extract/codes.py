@@ -15,6 +15,7 @@ else the policy's single position when every position agrees.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from medpolicy.codes.systems import canonical, is_icd10cm
@@ -99,6 +100,8 @@ def _system_for(raw: str, context: str) -> str | None:
 def _has_list_cue(raw: str, col: int) -> bool:
     """A cue word earlier in the line, reached through a list of other codes ('codes 96365, 96367 and S2107')."""
     before = raw[:col]
+    if not _CUE.search(before):
+        return False
     # strip trailing codes and separators so the cue may sit before a list
     stripped = re.sub(
         r"(?:(?:\b[A-Z]?\d{4,5}[A-Z]?\b|\b[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)[\s,;/]*(?:and|or)?\s*)+$",
@@ -116,25 +119,21 @@ def _line_is_code_row(line: Line, col: int) -> bool:
 
 def _accept(hit_raw: str, system: str, line: Line, col: int, kind: str, context: str) -> bool:
     raw = line.raw
-    for url in _URL.finditer(raw):
-        if url.start() <= col < url.end():
-            return False
-    before = raw[max(0, col - 30) : col]
-    if _NOT_A_CODE_BEFORE.search(before):
+    if ("http" in raw or "www." in raw) and any(url.start() <= col < url.end() for url in _URL.finditer(raw)):
         return False
-    row = _line_is_code_row(line, col)
-    cue = _has_list_cue(raw, col)
+    if _NOT_A_CODE_BEFORE.search(raw, max(0, col - 30), col):
+        return False
     if system == "CPT" and hit_raw.isdigit():
         if int(hit_raw) < 100:
             return False
         if kind in LISTING_KINDS or kind == "preamble":
-            return row or cue or _all_tokens_are_codes(line)
-        return cue or (row and _all_tokens_are_codes(line))
+            return _line_is_code_row(line, col) or _has_list_cue(raw, col) or _all_tokens_are_codes(line)
+        return _has_list_cue(raw, col) or (_line_is_code_row(line, col) and _all_tokens_are_codes(line))
     if system == "ICD-10-CM" and "." not in hit_raw:
         ctx = _ICD_CONTEXT.search(context) is not None
         if kind in LISTING_KINDS:
-            return row or ctx or cue
-        return ctx and (row or cue)
+            return ctx or _line_is_code_row(line, col) or _has_list_cue(raw, col)
+        return ctx and (_line_is_code_row(line, col) or _has_list_cue(raw, col))
     return True
 
 
@@ -173,38 +172,33 @@ def find_codes(
 ) -> CodeFindings:
     """Every code and code range in the document, with role, description and coverage."""
     hits: list[_Hit] = []
-    for ln in lines:
+    line_starts = [ln.start for ln in lines]
+    # One pass over the whole text: no candidate spans a line break, so each falls in one line.
+    for m in _CANDIDATE.finditer(text):
+        ln = lines[bisect_right(line_starts, m.start()) - 1]
         kind = kind_by_line[ln.index]
-        if kind == "references" or ln.furniture or not ln.raw.strip():
+        if kind == "references" or ln.furniture:
             continue
-        for m in _CANDIDATE.finditer(ln.raw):
-            raw = m.group("code")
-            context = ln.raw + " " + _section_heading(section_by_line[ln.index])
-            system = _system_for(raw, context)
-            if (
-                system is None
-                and kind == "coding"
-                and "." in raw
-                and _ICD_CONTEXT.search(context)
-                and _line_is_code_row(ln, m.start())
-            ):
-                system = "ICD-10-CM"  # listed by the document though absent from the current code set
-            if system is None or not _accept(raw, system, ln, m.start(), kind, context):
-                continue
-            hits.append(
-                _Hit(
-                    system,
-                    canonical(system, raw),
-                    ln,
-                    ln.start + m.start(),
-                    ln.start + m.end(),
-                    m.start(),
-                    kind,
-                    section_by_line[ln.index],
-                )
-            )
+        raw = m.group("code")
+        col = m.start() - ln.start
+        context = ln.raw + " " + _section_heading(section_by_line[ln.index])
+        system = _system_for(raw, context)
+        if (
+            system is None
+            and kind == "coding"
+            and "." in raw
+            and _ICD_CONTEXT.search(context)
+            and _line_is_code_row(ln, col)
+        ):
+            system = "ICD-10-CM"  # listed by the document though absent from the current code set
+        if system is None or not _accept(raw, system, ln, col, kind, context):
+            continue
+        hits.append(
+            _Hit(system, canonical(system, raw), ln, m.start(), m.end(), col, kind, section_by_line[ln.index])
+        )
 
-    hits.extend(_revenue_codes(lines, kind_by_line, section_by_line))
+    if _REVENUE_LEAD_IN_HINT.search(text):
+        hits.extend(_revenue_codes(lines, kind_by_line, section_by_line))
     hits.sort(key=lambda h: h.start)
     findings = CodeFindings()
     walks: dict[int, str | None] = {}
@@ -268,6 +262,7 @@ def _is_code_row_with_text(h: _Hit) -> bool:
 
 
 _REVENUE = re.compile(r"(?<![\w.\-/])(0\d{3})(?![\w.\-/])")
+_REVENUE_LEAD_IN_HINT = re.compile(r"rev(?:enue|\.?\s)", re.I)  # every revenue-code lead-in has one
 _REVENUE_CONTEXT = re.compile(r"\brevenue\s+codes?\b|\brev\.?\s+codes?\b", re.I)
 
 

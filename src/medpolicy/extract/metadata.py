@@ -8,6 +8,7 @@ line, a title just above the block of dated labels), or a registry of payer name
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from medpolicy.extract.dates import DATE_PATTERN, match_to_iso
 from medpolicy.extract.lines import Line
@@ -86,11 +87,19 @@ def _first_marker(text: str, markers: tuple[tuple[str, str], ...]) -> str | None
     return best[1] if best else None
 
 
+# Literal first, so the scan for it is fast; the word boundary before it is checked on each match.
+_POLICY_NO = re.compile(r"Policy\s+No\.?\s*\d+(?:\.\d+)*")
+_WORD_CHAR = re.compile(r"\w")
+
+
 def is_index_or_bulletin(text: str, lines: list[Line]) -> bool:
     """Pages that list or summarise several policies: their dates and numbers belong to rows."""
     if any(_BULLETIN.search(ln.text) for ln in lines[:15] if ln.text):
         return True
-    if len(set(re.findall(r"\bPolicy\s+No\.?\s*\d+(?:\.\d+)*", text))) >= 3:
+    numbers = {
+        m.group(0) for m in _POLICY_NO.finditer(text) if not (m.start() and _WORD_CHAR.match(text, m.start() - 1))
+    }
+    if len(numbers) >= 3:
         return True
     rows = [ln.text for ln in lines if ln.text.count("|") >= 3]
     ids = {
@@ -144,6 +153,10 @@ _PLAN_TAIL = re.compile(
     r"\b(?:Health(?:care)?|Plan|Alliance|Cooperative|Mutual|Insurance|Wellness|Blue|"
     r"Shield|Cross|Salud|HMO|Healthplan|Medicaid|Benefits?|Partners|Network|Administrators)$"
 )
+_PLAN_WORD_ANYWHERE = re.compile(
+    r"Health|Plan|Alliance|Cooperative|Mutual|Insurance|Wellness|Blue|Shield|Cross|Salud|HMO|Medicaid|Benefit|"
+    r"Partners|Network|Administrators"
+)
 _NOT_PLAN_START = re.compile(
     r"^(?:Medical|Clinical|Coverage|The|Policy|Centers|American|National|Department|Food|World|Public|Home|"
     r"Behavioral|Mental|Primary|Health|Care|Plan|Member|Members|Patient|Managed|Durable|Skilled|Urgent|Emergency|"
@@ -159,7 +172,8 @@ def _named_plan(text: str) -> str | None:
     """
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
-    for m in _PLAN_NAME.finditer(text[:20000]):
+    head = text[:20000]
+    for m in (m for start, end in _lines_with_plan_word(head) for m in _PLAN_NAME.finditer(head, start, end)):
         words = m.group(1).split()
         # trim trailing connectives and find the longest prefix that ends in a plan word
         while words and not _PLAN_TAIL.search(words[-1]):
@@ -177,6 +191,18 @@ def _named_plan(text: str) -> str | None:
         return None
     best = max(counts, key=lambda n: (counts[n] + 2 * (first_seen[n] < 3000), -first_seen[n]))
     return best if counts[best] >= 2 or first_seen[best] < 3000 else None
+
+
+def _lines_with_plan_word(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding a plan word: a name never spans lines, and needs one."""
+    end = 0
+    for m in _PLAN_WORD_ANYWHERE.finditer(text):
+        if m.start() < end:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        yield start, end
 
 
 def _most_specific(mentions: list[PayerMention]) -> str:

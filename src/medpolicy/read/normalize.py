@@ -31,6 +31,7 @@ _CHARACTER_MAP = {
     **dict.fromkeys(_PRIVATE_USE_BULLETS, "•"),
 }
 _TRANSLATION = str.maketrans(_CHARACTER_MAP)
+_MAPPED_CHARACTER = re.compile("[" + "".join(_CHARACTER_MAP) + "]")
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 
@@ -43,4 +44,6 @@ def normalize_newlines(text: str) -> str:
 def normalize(text: str) -> str:
     """NFC; plain spaces and hyphens for their no-break variants; no soft hyphens; ligatures spelled out;
     one bullet glyph for the symbol-font ones; NUL shown as U+FFFD."""
-    return unicodedata.normalize("NFC", text.translate(_TRANSLATION))
+    if _MAPPED_CHARACTER.search(text):  # translate() is slow enough to be worth skipping
+        text = text.translate(_TRANSLATION)
+    return unicodedata.normalize("NFC", text)

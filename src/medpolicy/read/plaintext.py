@@ -8,6 +8,7 @@ A text file with form feeds (as `pdftotext` writes) gets one segment per page.
 from __future__ import annotations
 
 import codecs
+import re
 
 from medpolicy.errors import UnreadableDocument
 from medpolicy.read.builder import FormatReading, TextBuilder
@@ -23,7 +24,7 @@ _BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
 )
 
 # C0 controls other than tab, LF, CR, FF and ESC, plus DEL: rare in text, common in binary data.
-_CONTROL_CHARACTERS = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 _BINARY_CONTROL_SHARE = 0.05
 _UTF16_SAMPLE_BYTES = 4096
 
@@ -58,8 +59,7 @@ def looks_binary(text: str) -> bool:
     """True when control characters make up more than a few percent of `text`."""
     if not text:
         return False
-    controls = len(text) - len(text.translate(_CONTROL_CHARACTERS))
-    return controls > _BINARY_CONTROL_SHARE * len(text)
+    return len(_CONTROL_CHARACTER.findall(text)) > _BINARY_CONTROL_SHARE * len(text)
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
