@@ -8,8 +8,10 @@ that is decided once; edits are applied per claim (lines sharing a claim_id).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,7 +73,28 @@ def check_line(store: Store, line: ClaimLine) -> Determination:
 
 def check_claims(store: Store, lines: Iterable[ClaimLine]) -> list[Determination]:
     """A determination per line, in order; lines sharing a claim_id are one claim for the edits."""
-    given = list(lines)
+    with _cycle_collection_paused():
+        return _check(store, list(lines))
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (when it runs) until the block ends.
+
+    A batch builds hundreds of thousands of small objects that form no reference cycles
+    and live until it ends; the collector would traverse all of them again each time
+    their number grows by a quarter, which is half the time of a 10,000-line batch.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check(store: Store, given: list[ClaimLine]) -> list[Determination]:
     prepared: dict[int, PreparedLine] = {}
     errors: dict[int, str] = {}
     for index, line in enumerate(given):

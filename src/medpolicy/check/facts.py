@@ -233,8 +233,10 @@ _HEADER_COLUMNS = (
 def load_listings(conn: Connection, wanted: Iterable[tuple[str, str, str]]) -> StoreFacts:
     """Phase one for the (payer key, code, system) triples of a batch.
 
-    The versions of the batch's payers are read first (one query), so that the code
-    and range queries need no joins: SQLite answers them from one index each.
+    Which policy and payer each version of the batch's payers belongs to is read first
+    (one query on indexes only), so that the code and range queries need no joins:
+    SQLite answers them from one index each. Version headers are read only for the
+    policies that name a code of the batch.
     """
     wanted = sorted(set(wanted))
     payer_keys = sorted({payer for payer, _, _ in wanted})
@@ -243,17 +245,31 @@ def load_listings(conn: Connection, wanted: Iterable[tuple[str, str, str]]) -> S
         codes_by_payer[payer].add(code)
     out = StoreFacts()
     owners: dict[int, tuple[int, str]] = {}  # version id -> (policy id, payer key)
-    headers: dict[int, list[VersionHeader]] = defaultdict(list)
     policies_of: dict[str, set[int]] = defaultdict(set)
     for keys in chunks(payer_keys):
         stmt = (
-            select(*_HEADER_COLUMNS, policies.c.payer_key)
+            select(versions.c.id, versions.c.policy_id, policies.c.payer_key)
             .join(policies)
             .where(policies.c.payer_key.in_(keys))
         )
-        for row in conn.execute(stmt):
-            owners[row.id] = (row.policy_id, row.payer_key)
-            policies_of[row.payer_key].add(row.policy_id)
+        for vid, policy_id, payer_key in conn.execute(stmt).all():
+            owners[vid] = (policy_id, payer_key)
+            policies_of[payer_key].add(policy_id)
+    out.payer_documents = {key: len(ids) for key, ids in policies_of.items()}
+    found: dict[tuple[str, str], set[int]] = defaultdict(set)
+    _direct_listings(conn, owners, codes_by_payer, out, found)
+    _range_listings(conn, owners, wanted, out, found)
+    out.candidates = {key: sorted(ids) for key, ids in found.items()}
+    _load_headers(conn, sorted({pid for ids in found.values() for pid in ids}), out)
+    return out
+
+
+def _load_headers(conn: Connection, policy_ids: Sequence[int], out: StoreFacts) -> None:
+    """Every version of `policy_ids`, in time order, for choosing the one in force."""
+    headers: dict[int, list[VersionHeader]] = defaultdict(list)
+    for ids in chunks(policy_ids):
+        stmt = select(*_HEADER_COLUMNS).join(policies).where(versions.c.policy_id.in_(ids))
+        for row in conn.execute(stmt).all():
             citation = Citation(
                 row.policy_id,
                 row.payer,
@@ -265,16 +281,10 @@ def load_listings(conn: Connection, wanted: Iterable[tuple[str, str, str]]) -> S
                 row.source_path,
             )
             headers[row.policy_id].append(VersionHeader(row.id, citation, bool(row.is_current)))
-    out.payer_documents = {key: len(ids) for key, ids in policies_of.items()}
-    found: dict[tuple[str, str], set[int]] = defaultdict(set)
-    _direct_listings(conn, owners, codes_by_payer, out, found)
-    _range_listings(conn, owners, wanted, out, found)
-    for policy_id in sorted({pid for ids in found.values() for pid in ids}):
+    for policy_id in policy_ids:
         ordered = sorted(headers[policy_id], key=lambda h: (h.citation.effective or "", h.version_id))
         out.versions[policy_id] = ordered
         out.effective[policy_id] = [h.citation.effective or "" for h in ordered]
-    out.candidates = {key: sorted(ids) for key, ids in found.items()}
-    return out
 
 
 def _direct_listings(
@@ -300,7 +310,7 @@ def _direct_listings(
             version_codes.c.role == "listed",
             version_codes.c.system.in_(PROCEDURE_SYSTEMS),
         )
-        for vid, code, coverage, status, st_start, st_end, start, end in conn.execute(stmt):
+        for vid, code, coverage, status, st_start, st_end, start, end in conn.execute(stmt).all():
             owner = owners.get(vid)
             if owner is None or code not in codes_by_payer[owner[1]]:
                 continue
@@ -332,7 +342,7 @@ def _range_listings(
         version_ranges.c.span_start,
         version_ranges.c.span_end,
     ).where(version_ranges.c.system.in_(systems))
-    for row in conn.execute(stmt):
+    for row in conn.execute(stmt).all():
         owner = owners.get(row.version_id)
         if owner is None:
             continue
@@ -378,7 +388,7 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
             version_coverage.c.span_end,
         ).where(version_coverage.c.version_id.in_(ids))
         ordered = positions.order_by(version_coverage.c.version_id, version_coverage.c.position)
-        for vid, status, statement, applies_to, criteria, start, end in conn.execute(ordered):
+        for vid, status, statement, applies_to, criteria, start, end in conn.execute(ordered).all():
             out.facts[vid].positions.append(
                 Position(
                     status,
@@ -388,22 +398,22 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
                     _span(start, end),
                 )
             )
-        # Filtered by version only: with a system condition too, SQLite reads the system index
-        # (every ICD-10-CM row in the store) instead of each version's rows.
+        # The system is compared as an expression (`system || ''`), which no index serves: a
+        # plain `system = ?` makes SQLite read the system index (every ICD-10-CM row in the
+        # store) instead of each version's rows.
         dx_codes = select(
             version_codes.c.version_id,
-            version_codes.c.system,
-            version_codes.c.role,
             version_codes.c.code,
             version_codes.c.coverage,
             version_codes.c.span_start,
             version_codes.c.span_end,
-        ).where(version_codes.c.version_id.in_(ids))
-        for vid, system, role, code, coverage, start, end in conn.execute(
-            dx_codes.order_by(version_codes.c.id)
-        ):
-            if system == DX_SYSTEM and role == "listed":
-                dx_entries[vid].append(DxEntry(code, None, coverage, _span(start, end)))
+        ).where(
+            version_codes.c.version_id.in_(ids),
+            version_codes.c.role == "listed",
+            version_codes.c.system.concat("") == DX_SYSTEM,
+        )
+        for vid, code, coverage, start, end in conn.execute(dx_codes.order_by(version_codes.c.id)).all():
+            dx_entries[vid].append(DxEntry(code, None, coverage, _span(start, end)))
         dx_ranges = select(
             version_ranges.c.version_id,
             version_ranges.c.system,
@@ -415,7 +425,7 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
         ).where(version_ranges.c.version_id.in_(ids))
         for vid, system, first, last, coverage, start, end in conn.execute(
             dx_ranges.order_by(version_ranges.c.id)
-        ):
+        ).all():
             if system == DX_SYSTEM:
                 dx_entries[vid].append(DxEntry(first, last, coverage, _span(start, end)))
         related = select(version_related.c.version_id, version_related.c.number).where(
@@ -423,7 +433,7 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
         )
         for vid, number in conn.execute(
             related.order_by(version_related.c.version_id, version_related.c.position)
-        ):
+        ).all():
             out.facts[vid].related.append(number)
         sections = select(
             version_sections.c.version_id,
@@ -435,7 +445,7 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
             version_sections.c.kind.in_(LIST_SECTION_KINDS),
             version_sections.c.span_start.is_not(None),
         )
-        for vid, heading, start, end in conn.execute(sections):
+        for vid, heading, start, end in conn.execute(sections).all():
             out.facts[vid].sections.append((heading, start, end))
     for vid in needed:
         out.facts[vid].sections.sort(key=lambda section: section[1])
