@@ -6,7 +6,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from medpolicy.codes import CodeError, CodeRangeSpec, expand_range, in_range, is_billable, parse_range
+from medpolicy.codes import (
+    CodeError,
+    CodeRangeSpec,
+    code_order_span,
+    expand_range,
+    in_range,
+    is_billable,
+    parse_range,
+    range_order_span,
+)
 from medpolicy.codes.icd10cm import codes_in_order, position
 
 cpt_numbers = st.integers(min_value=0, max_value=99999)
@@ -182,3 +191,56 @@ def test_cpt_expansion_matches_membership(start: int, width: int) -> None:
     codes = expand_range(rng)
     assert len(codes) == width + 1
     assert all(in_range(code, rng) for code in codes)
+
+
+# Order spans: a store filters ranges on them, so they must never leave out a code the range holds.
+
+any_icd10cm = st.sampled_from(codes_in_order())
+cpt_like = st.one_of(
+    cpt_numbers.map(lambda n: f"{n:05d}"),
+    st.integers(min_value=1, max_value=999).map(lambda n: f"{n:04d}T"),
+    st.integers(min_value=1, max_value=999).map(lambda n: f"{n:04d}U"),
+)
+hcpcs_like = st.builds(
+    lambda letter, n: f"{letter}{n:04d}", st.sampled_from("AEGJKLQ"), st.integers(min_value=0, max_value=9999)
+)
+
+
+def _within(span: tuple[int, int] | None, bounds: tuple[int, int] | None) -> bool:
+    return span is not None and bounds is not None and bounds[0] <= span[0] and span[1] <= bounds[1]
+
+
+@given(any_icd10cm, any_icd10cm, any_icd10cm)
+def test_icd10cm_order_spans_agree_with_membership(first: str, second: str, code: str) -> None:
+    start, end = sorted((first, second), key=position)
+    rng = CodeRangeSpec("ICD-10-CM", start, end)
+    assert in_range(code, rng) == _within(code_order_span("ICD-10-CM", code), range_order_span(rng))
+
+
+@given(st.one_of(cpt_like, hcpcs_like), st.one_of(cpt_like, hcpcs_like), st.one_of(cpt_like, hcpcs_like))
+def test_number_order_spans_never_leave_out_a_member(first: str, second: str, code: str) -> None:
+    for system in ("CPT", "HCPCS"):
+        rng = CodeRangeSpec(system, min(first, second), max(first, second))
+        try:
+            inside = in_range(code, rng)
+        except ValueError:  # ends that are not codes of the system hold nothing
+            continue
+        if inside:
+            assert _within(code_order_span(system, code), range_order_span(rng))
+
+
+def test_order_spans_of_codes_and_ranges() -> None:
+    assert (
+        code_order_span("CPT", "86357") == code_order_span("CPT", "86357 ") != code_order_span("CPT", "0537T")
+    )
+    assert _within(code_order_span("CPT", "0538T"), range_order_span(CodeRangeSpec("CPT", "0537T", "0540T")))
+    assert not _within(
+        code_order_span("CPT", "86357"), range_order_span(CodeRangeSpec("CPT", "86355", "86356"))
+    )
+    # a category is inside a range only when all of it is
+    lung = range_order_span(CodeRangeSpec("ICD-10-CM", "C33", "C34.92"))
+    assert _within(code_order_span("ICD-10-CM", "C34.1"), lung)
+    assert not _within(
+        code_order_span("ICD-10-CM", "C34"), range_order_span(CodeRangeSpec("ICD-10-CM", "C34.0", "C34.12"))
+    )
+    assert code_order_span("ICD-10-PCS", "0016070") is None

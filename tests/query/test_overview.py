@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medpolicy.api import Store
+from medpolicy.store.migrations import latest_version
 from query.sample import fill
 from store.documents import PolicySpec, policy_document
 
@@ -21,7 +22,7 @@ def test_stats_count_everything(store: Store) -> None:
     assert stats.codes == 4  # 86357 (named by three policies), S2107, 0537T, C83.30
     assert stats.code_facts == 7
     assert stats.by_doc_type == {"clinical_policy_bulletin": 1, "lcd": 1, "medical_policy": 2}
-    assert stats.schema_version == 1
+    assert stats.schema_version == latest_version()
     assert stats.backend == store.backend
 
 

@@ -13,6 +13,7 @@ from medpolicy.api import Store
 from medpolicy.store import migrations
 from medpolicy.store.engine import StoreUnavailable, store_url
 from medpolicy.store.migrations import Migration, applied_versions
+from store.documents import PolicySpec, policy_document
 
 
 def _versions(store: Store) -> list[int]:
@@ -20,12 +21,16 @@ def _versions(store: Store) -> list[int]:
         return applied_versions(conn)
 
 
+SHIPPED = [1, *(step.version for step in migrations.MIGRATIONS)]
+NEXT = SHIPPED[-1] + 1
+
+
 def test_a_new_store_is_at_the_latest_version_and_reopening_changes_nothing(fresh_store_url: str) -> None:
     with medpolicy.open(fresh_store_url) as store:
-        assert _versions(store) == [1]
+        assert _versions(store) == SHIPPED
     with medpolicy.open(fresh_store_url) as store:
-        assert _versions(store) == [1]
-        assert store.stats().schema_version == 1
+        assert _versions(store) == SHIPPED
+        assert store.stats().schema_version == SHIPPED[-1]
 
 
 def _add_review_note(conn: sa.Connection) -> None:
@@ -34,30 +39,54 @@ def _add_review_note(conn: sa.Connection) -> None:
 
 def test_pending_migrations_run_once_in_order(fresh_store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     medpolicy.open(fresh_store_url).close()
-    monkeypatch.setattr(migrations, "MIGRATIONS", (Migration(2, "policies.review_note", _add_review_note),))
+    step = Migration(NEXT, "policies.review_note", _add_review_note)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
     with medpolicy.open(fresh_store_url) as store:
-        assert _versions(store) == [1, 2]
+        assert _versions(store) == [*SHIPPED, NEXT]
         assert "review_note" in {c["name"] for c in sa.inspect(store.engine).get_columns("policies")}
     with medpolicy.open(fresh_store_url) as store:  # a second open must not run the step again
-        assert _versions(store) == [1, 2]
+        assert _versions(store) == [*SHIPPED, NEXT]
 
 
 def test_a_new_store_is_stamped_with_every_migration(
     fresh_store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    steps = (Migration(2, "policies.review_note", _add_review_note),)
+    steps = (*migrations.MIGRATIONS, Migration(NEXT, "policies.review_note", _add_review_note))
     monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with medpolicy.open(fresh_store_url) as store:
-        assert _versions(store) == [1, 2]
+        assert _versions(store) == [*SHIPPED, NEXT]
 
 
 def test_a_store_from_a_newer_medpolicy_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "new.db"
-    monkeypatch.setattr(migrations, "MIGRATIONS", (Migration(2, "future", _add_review_note),))
+    shipped = migrations.MIGRATIONS
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*shipped, Migration(NEXT, "future", _add_review_note)))
     medpolicy.open(path).close()
-    monkeypatch.setattr(migrations, "MIGRATIONS", ())
-    with pytest.raises(StoreUnavailable, match="schema version 2, newer than"):
+    monkeypatch.setattr(migrations, "MIGRATIONS", shipped)
+    with pytest.raises(StoreUnavailable, match=f"schema version {NEXT}, newer than"):
         medpolicy.open(path)
+
+
+def test_a_store_from_before_range_order_keys_gets_them(fresh_store_url: str) -> None:
+    """Schema 2 keys version_ranges by order so lookups find ranges on an index; older stores are filled in."""
+    spec = PolicySpec(codes=[], ranges=[("ICD-10-CM", "C81.00", "C96.9", None), ("CPT", "0537T", "0540T", None)])
+    with medpolicy.open(fresh_store_url) as store:
+        store.add(*policy_document(spec))
+        with store.engine.begin() as conn:  # back to how a schema-1 store looked
+            conn.exec_driver_sql("DROP INDEX ix_version_ranges_order")
+            conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_low")
+            conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_high")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version > 1")
+    with medpolicy.open(fresh_store_url) as store:
+        assert _versions(store) == SHIPPED
+        with store.engine.connect() as conn:
+            keyed = conn.exec_driver_sql(
+                "SELECT count(*) FROM version_ranges WHERE order_low <= order_high"
+            ).scalar_one()
+        assert keyed == 2
+        assert [p.range for p in store.code("C83.30").policies] == ["C81.00-C96.9"]
+        assert [p.range for p in store.code("0538T").policies] == ["0537T-0540T"]
+        assert store.code("C80.1").policies == [] and store.code("0541T").policies == []
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: Store) -> None:

@@ -14,7 +14,14 @@ from medpolicy.codes.icd10cm import ancestors, children, is_billable, is_descend
 from medpolicy.codes.imports import ImportSummary, import_clfs, import_cpt, import_hcpcs, import_pfs
 from medpolicy.codes.modifiers import Modifier, modifier, modifiers_for
 from medpolicy.codes.normalize import normalize, readings, system_name, validate
-from medpolicy.codes.ranges import CodeRangeSpec, expand_range, in_range, parse_range
+from medpolicy.codes.ranges import (
+    CodeRangeSpec,
+    code_order_span,
+    expand_range,
+    in_range,
+    parse_range,
+    range_order_span,
+)
 
 __all__ = [
     "CodeError",
@@ -26,6 +33,7 @@ __all__ = [
     "Modifier",
     "ancestors",
     "children",
+    "code_order_span",
     "describe_offline",
     "expand_range",
     "import_clfs",
@@ -42,6 +50,7 @@ __all__ = [
     "normalize",
     "parent",
     "parse_range",
+    "range_order_span",
     "readings",
     "system_name",
     "validate",

@@ -81,6 +81,58 @@ def in_range(code: str, rng: CodeRangeSpec) -> bool:
     return rng.start <= canonical <= rng.end
 
 
+_CPT_CATEGORY_ORDER = {"I": 1, "II": 2, "III": 3, "PLA": 4}
+_ORDERED_SYSTEMS = frozenset({"CPT", "HCPCS", "CDT", "REV", "ICD-10-CM"})
+
+
+def code_order_span(system: str, code: str) -> tuple[int, int] | None:
+    """Integer positions (first, last) of `code` in its system's order, for indexing range membership.
+
+    A code inside a range always has its span within the range's `range_order_span`, so a
+    store can find the ranges that may hold a code with two comparisons on an index (then
+    confirm each with `in_range`). None for systems without keys, or a code that is in no range.
+    """
+    if system not in _ORDERED_SYSTEMS:
+        return None
+    try:
+        _, canonical = normalize(code, system)
+    except CodeError:
+        return None
+    if system == "ICD-10-CM":
+        anchor = icd10cm.nearest_valid(canonical)
+        return None if anchor is None else icd10cm.span(anchor)
+    key = _number_key(system, canonical)
+    return None if key is None else (key, key)
+
+
+def range_order_span(rng: CodeRangeSpec) -> tuple[int, int] | None:
+    """Integer positions (low, high) holding the `code_order_span` of every code inside `rng`
+    (low > high when it holds none); None for systems without keys or ends that cannot be read."""
+    if rng.system not in _ORDERED_SYSTEMS:
+        return None
+    try:
+        if rng.system == "ICD-10-CM":
+            return _icd10cm_bounds(rng)
+        low, high = _number_key(rng.system, rng.start), _number_key(rng.system, rng.end)
+    except (CodeError, ValueError, IndexError, KeyError):
+        return None
+    return None if low is None or high is None else (low, high)
+
+
+def _number_key(system: str, code: str) -> int | None:
+    """CPT: category, then number; HCPCS and CDT: letter, then number; revenue codes: the number."""
+    if system == "CPT":
+        category, number = cpt_category(code), cpt_number(code)
+        if category is None or number is None:
+            return None
+        return _CPT_CATEGORY_ORDER[category] * 1_000_000 + number
+    if system == "REV":
+        return int(code) if code.isdigit() else None
+    if len(code) < 2 or not code[1:].isdigit():
+        return None
+    return ord(code[0]) * 1_000_000 + int(code[1:])
+
+
 def expand_range(rng: CodeRangeSpec, limit: int = 10000) -> list[str]:
     """Every code inside `rng`, in the system's order; ValueError beyond `limit` codes.
 

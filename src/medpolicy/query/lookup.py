@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, and_, bindparam, or_, select
 
-from medpolicy.codes import readings
+from medpolicy.codes import code_order_span, readings
 from medpolicy.errors import QueryError
 from medpolicy.model import Span
 from medpolicy.query.ranges import code_in_range
@@ -54,6 +54,37 @@ _POLICY_COLUMNS = (
 )
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_DIRECT_ROWS = (
+    select(*_POLICY_COLUMNS, version_codes)
+    .select_from(version_codes.join(versions).join(policies))
+    .where(versions.c.is_current.is_(True), version_codes.c.code.in_(bindparam("codes", expanding=True)))
+    .order_by(versions.c.id, version_codes.c.id)
+)
+_RANGE_ROWS = (
+    select(*_POLICY_COLUMNS, version_ranges)
+    .select_from(version_ranges.join(versions).join(policies))
+    .order_by(versions.c.id, version_ranges.c.id)
+)
+# Ranges that may hold a code: those whose order keys hold its span, and those of systems without keys
+# (a superset: each is confirmed with `code_in_range`); both found on ix_version_ranges_order.
+_UNKEYED_RANGE_ROWS = _RANGE_ROWS.where(
+    versions.c.is_current.is_(True),
+    version_ranges.c.system == bindparam("system"),
+    version_ranges.c.order_low.is_(None),
+)
+_CANDIDATE_RANGE_ROWS = _RANGE_ROWS.where(
+    versions.c.is_current.is_(True),
+    version_ranges.c.system == bindparam("system"),
+    or_(
+        version_ranges.c.order_low.is_(None),
+        and_(
+            version_ranges.c.order_low <= bindparam("first"), version_ranges.c.order_high >= bindparam("last")
+        ),
+    ),
+)
+
+
 def code_policies(conn: Connection, code: str) -> tuple[str, str | None, list[CodePolicy]]:
     """(canonical code, system, current policies naming it directly or through a listed range).
 
@@ -61,12 +92,7 @@ def code_policies(conn: Connection, code: str) -> tuple[str, str | None, list[Co
     most likely reading the store holds wins.
     """
     candidates = code_readings(code)
-    direct_rows = conn.execute(
-        select(*_POLICY_COLUMNS, version_codes)
-        .select_from(version_codes.join(versions).join(policies))
-        .where(versions.c.is_current.is_(True), version_codes.c.code.in_(sorted({c for _, c in candidates})))
-        .order_by(versions.c.id, version_codes.c.id)
-    ).all()
+    direct_rows = conn.execute(_DIRECT_ROWS, {"codes": sorted({c for _, c in candidates})}).all()
     held = {row.code for row in direct_rows}
     system, form = next(((s, c) for s, c in candidates if c in held), candidates[0])
     direct_rows = [row for row in direct_rows if row.code == form]
@@ -75,11 +101,11 @@ def code_policies(conn: Connection, code: str) -> tuple[str, str | None, list[Co
     found = [_direct(row) for row in direct_rows]
     if system is not None:
         named = {p.policy_id for p in found}
-        range_rows = conn.execute(
-            select(*_POLICY_COLUMNS, version_ranges)
-            .select_from(version_ranges.join(versions).join(policies))
-            .where(versions.c.is_current.is_(True), version_ranges.c.system == system)
-            .order_by(versions.c.id, version_ranges.c.id)
+        span = code_order_span(system, form)
+        range_rows = (
+            conn.execute(_UNKEYED_RANGE_ROWS, {"system": system})
+            if span is None
+            else conn.execute(_CANDIDATE_RANGE_ROWS, {"system": system, "first": span[0], "last": span[1]})
         ).all()
         for row in range_rows:
             if row.policy_id not in named and code_in_range(system, form, row.range_start, row.range_end):

@@ -30,11 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, update
 
+from medpolicy.codes import CodeRangeSpec, range_order_span
 from medpolicy.store import fulltext
 from medpolicy.store.engine import StoreUnavailable, display_url, read_transaction, write_transaction
-from medpolicy.store.schema import STORE_TABLES, metadata, schema_migrations
+from medpolicy.store.schema import STORE_TABLES, metadata, schema_migrations, version_ranges
 
 BASELINE_VERSION = 1
 BASELINE_NAME = "policies, versions, facts and full-text index"
@@ -49,7 +50,31 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+def _add_range_order(conn: Connection) -> None:
+    """version_ranges.order_low / order_high, filled in for the ranges already stored."""
+    conn.exec_driver_sql("ALTER TABLE version_ranges ADD COLUMN order_low INTEGER")
+    conn.exec_driver_sql("ALTER TABLE version_ranges ADD COLUMN order_high INTEGER")
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_version_ranges_order ON version_ranges (system, order_low, order_high)"
+    )
+    rows = conn.execute(
+        select(version_ranges.c.id, version_ranges.c.system, version_ranges.c.range_start, version_ranges.c.range_end)
+    ).all()
+    updates = []
+    for row in rows:
+        found = range_order_span(CodeRangeSpec(row.system, row.range_start, row.range_end))
+        if found is not None:
+            updates.append({"row_id": row.id, "low": found[0], "high": found[1]})
+    if updates:
+        conn.execute(
+            update(version_ranges)
+            .where(version_ranges.c.id == bindparam("row_id"))
+            .values(order_low=bindparam("low"), order_high=bindparam("high")),
+            updates,
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(2, "version_ranges.order_low/order_high", _add_range_order),)
 
 
 def latest_version() -> int:

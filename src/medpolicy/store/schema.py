@@ -127,6 +127,10 @@ version_ranges = Table(
     Column("system", String, nullable=False),
     Column("range_start", String, nullable=False),
     Column("range_end", String, nullable=False),
+    # Positions of the ends in the system's order (`medpolicy.codes.range_order_span`), so a code
+    # lookup finds the ranges that may hold a code on an index; NULL for systems without keys.
+    Column("order_low", Integer),
+    Column("order_high", Integer),
     Column("coverage", String),
     Column("status", String),
     Column("statement", Text),
@@ -134,6 +138,7 @@ version_ranges = Table(
     Column("statement_end", Integer),
     *_span_columns(),
     Index("ix_version_ranges_system", "system"),
+    Index("ix_version_ranges_order", "system", "order_low", "order_high"),
     Index("ix_version_ranges_version", "version_id"),
 )
 

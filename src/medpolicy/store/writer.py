@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from medpolicy.codes import CodeRangeSpec, range_order_span
 from medpolicy.model import CoveragePosition, Extraction, Source, Span, Text
 from medpolicy.payers import canonical_payer, payer_key
 from medpolicy.store import fulltext
@@ -214,11 +215,14 @@ def _insert_facts(conn: Connection, version_id: int, extraction: Extraction) -> 
     range_rows = []
     for rng in extraction.code_ranges:
         status, position = status_for(rng.coverage, rng.spans, positions)
+        order_low, order_high = range_order_span(CodeRangeSpec(rng.system, rng.start, rng.end)) or (None, None)
         range_rows.append(
             {
                 "system": rng.system,
                 "range_start": rng.start,
                 "range_end": rng.end,
+                "order_low": order_low,
+                "order_high": order_high,
                 "coverage": rng.coverage,
                 "status": status,
                 **_statement(position),
