@@ -6,8 +6,10 @@ normalised text that readers produce and the store keeps beside each version.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from medpolicy.plain import plain
 
 SCHEMA_VERSION = 1
 
@@ -162,16 +164,7 @@ class Extraction:
 
     def to_contract(self, source: Source) -> dict[str, Any]:
         """The JSON object `medpolicy extract --format json` prints for one file."""
-        body = asdict(self)
-        for code in body["codes"]:
-            code["spans"] = [list(s) for s in code["spans"]]
-        for rng in body["code_ranges"]:
-            rng["spans"] = [list(s) for s in rng["spans"]]
-        for pos in body["coverage"]:
-            pos["spans"] = [list(s) for s in pos["spans"]]
-        for sec in body["sections"]:
-            sec["spans"] = [list(s) for s in sec["spans"]]
-        return {"schema_version": SCHEMA_VERSION, "source": asdict(source), **body}
+        return {"schema_version": SCHEMA_VERSION, "source": plain(source), **plain(self)}
 
     @classmethod
     def from_contract(cls, data: dict[str, Any]) -> Extraction:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from medpolicy.model import HistoryEntry, Reference, RelatedPolicy, Span
+from medpolicy.plain import plain
 from medpolicy.store.writer import MIXED as MIXED  # the payer's positions on the code disagree
 
 NO_POLICY = "no policy found"  # the payer has policies in the store, none naming the code
@@ -23,7 +24,8 @@ class _Serialisable:
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        found: dict[str, Any] = plain(self)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
