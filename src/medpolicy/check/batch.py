@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from medpolicy.check.claims import ClaimLine, ClaimLineError, PreparedLine, prepare
 from medpolicy.check.decide import Decider, combine
@@ -37,9 +37,11 @@ if TYPE_CHECKING:
 _ServiceKey = tuple[str, str, dt.date | None]  # (payer key, code, date of service)
 
 
-@dataclass(frozen=True, slots=True)
-class _Choice:
-    """One candidate policy for a (payer, code, date): the version in force and how it lists the code."""
+class _Choice(NamedTuple):
+    """One candidate policy for a (payer, code, date): the version in force and how it lists the code.
+
+    A named tuple, like the records of `facts`: a batch builds tens of thousands of them.
+    """
 
     policy_id: int
     header: VersionHeader | None
@@ -82,8 +84,9 @@ def _cycle_collection_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused (when it runs) until the block ends.
 
     A batch builds hundreds of thousands of small objects that form no reference cycles
-    and live until it ends; the collector would traverse all of them again each time
-    their number grows by a quarter, which is half the time of a 10,000-line batch.
+    and live until it ends; left running, the collector traverses all of them again each
+    time their number grows by a quarter, about half the time of a 10,000-line batch.
+    Batches running in several threads at once leave it as it was before the first began.
     """
     was_enabled = gc.isenabled()
     gc.disable()

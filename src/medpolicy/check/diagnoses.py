@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from medpolicy.codes import icd10cm
 from medpolicy.model import Span
@@ -19,9 +20,12 @@ MEDICALLY_NECESSARY = "medically_necessary"
 DENIAL_STATUSES = ("investigational", "not_medically_necessary", "not_covered", "cosmetic")
 
 
-@dataclass(frozen=True, slots=True)
-class DxEntry:
-    """One listed ICD-10-CM code (end None) or range, with the status the document ties to it."""
+class DxEntry(NamedTuple):
+    """One listed ICD-10-CM code (end None) or range, with the status the document ties to it.
+
+    A named tuple rather than a frozen dataclass: a batch builds them by the hundred
+    thousand, and a tuple is built several times faster.
+    """
 
     start: str
     end: str | None

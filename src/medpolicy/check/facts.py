@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, select
 
@@ -105,15 +105,17 @@ class Citation:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class VersionHeader:
+# The records below are named tuples rather than frozen dataclasses: a batch builds them by
+# the ten thousand, and a tuple is built several times faster.
+
+
+class VersionHeader(NamedTuple):
     version_id: int
     citation: Citation
     is_current: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     """How one version names a procedure code: directly, or inside a range it lists."""
 
     version_id: int
@@ -125,8 +127,7 @@ class Listing:
     span: Span | None
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     status: str
     statement: str
     applies_to: str | None
@@ -453,8 +454,7 @@ def load_versions(conn: Connection, version_ids: Iterable[int], out: StoreFacts)
         out.facts[vid].dx = DxList(entries)
 
 
-@dataclass(frozen=True, slots=True)
-class InForce:
+class InForce(NamedTuple):
     """The version of one policy chosen for a date of service, or (header None) none was in force."""
 
     header: VersionHeader | None
