@@ -1,14 +1,17 @@
-"""Ingest: walking folders, one transaction per document, failures reported, re-runs idempotent."""
+"""Ingest: walking folders, each document stored whole, failures reported, re-runs idempotent."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 import medpolicy
 from medpolicy.api import Store
+from medpolicy.store import ingest as ingest_module
 from medpolicy.store.ingest import IngestItem, find_documents, ingest
+from medpolicy.store.schema import versions
 from store.consistency import assert_consistent
 from store.documents import policy_text, write_corpus
 from store.workers import die_on_crash_files, raise_on_everything
@@ -121,6 +124,24 @@ def test_progress_is_reported_after_each_file(store: Store, tmp_path: Path) -> N
     store.ingest([tmp_path, tmp_path / "missing"], progress=progress)
     assert [(done, total) for _, done, total in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(outcome for outcome, _, _ in seen) == ["failed", "new", "new", "new"]
+
+
+def test_a_document_is_reported_once_it_is_committed(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setattr(ingest_module, "BATCH_SECONDS", 3600.0)
+    write_corpus(tmp_path, 7)
+    committed_when_reported: list[int] = []
+
+    def progress(item: IngestItem, done: int, total: int) -> None:
+        with store.engine.connect() as other:  # not the writer's connection: sees only committed rows
+            committed_when_reported.append(
+                int(other.scalar(sa.select(sa.func.count()).select_from(versions)) or 0)
+            )
+
+    store.ingest(tmp_path, progress=progress)
+    assert committed_when_reported == [3, 3, 3, 6, 6, 6, 7]
 
 
 def test_an_empty_folder_ingests_nothing(store: Store, tmp_path: Path) -> None:
