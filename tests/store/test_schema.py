@@ -67,13 +67,15 @@ def test_a_store_from_a_newer_medpolicy_is_refused(tmp_path: Path, monkeypatch: 
         medpolicy.open(path)
 
 
-def test_a_store_from_before_range_order_keys_gets_them(fresh_store_url: str) -> None:
-    """Schema 2 keys version_ranges by order so lookups find ranges on an index; older stores are filled in."""
+def test_a_store_from_before_lookup_keys_gets_them(fresh_store_url: str) -> None:
+    """Schema 2 keys version_ranges by order so lookups find ranges on an index, and adds the index
+    search reads; older stores get both, their ranges filled in."""
     spec = PolicySpec(codes=[], ranges=[("ICD-10-CM", "C81.00", "C96.9", None), ("CPT", "0537T", "0540T", None)])
     with medpolicy.open(fresh_store_url) as store:
         store.add(*policy_document(spec))
         with store.engine.begin() as conn:  # back to how a schema-1 store looked
             conn.exec_driver_sql("DROP INDEX ix_version_ranges_order")
+            conn.exec_driver_sql("DROP INDEX ix_versions_current_id")
             conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_low")
             conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_high")
             conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version > 1")
@@ -84,6 +86,7 @@ def test_a_store_from_before_range_order_keys_gets_them(fresh_store_url: str) ->
                 "SELECT count(*) FROM version_ranges WHERE order_low <= order_high"
             ).scalar_one()
         assert keyed == 2
+        assert "ix_versions_current_id" in {i["name"] for i in sa.inspect(store.engine).get_indexes("versions")}
         assert [p.range for p in store.code("C83.30").policies] == ["C81.00-C96.9"]
         assert [p.range for p in store.code("0538T").policies] == ["0537T-0540T"]
         assert store.code("C80.1").policies == [] and store.code("0541T").policies == []

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
 from sqlalchemy.sql import column, table
 
-from medpolicy.store.schema import policies, versions
+from medpolicy.store.schema import CURRENT_VERSIONS_INDEX, policies, versions
 from medpolicy.store.search_syntax import SearchQuery, Term
 
 # Highlight markers: private-use characters that never occur in extracted text.
@@ -71,12 +71,12 @@ def search(
     conn: Connection, query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: int
 ) -> list[FulltextHit]:
     """The best `limit` versions matching `query` and `where` (conditions on versions/policies)."""
-    stmt = (
-        _sqlite_search(query, where, limit)
-        if conn.dialect.name == "sqlite"
-        else _pg_search(query, where, limit)
-    )
-    return [FulltextHit(int(row.id), float(row.score), row.snippet or "") for row in conn.execute(stmt)]
+    if conn.dialect.name == "sqlite":
+        return _sqlite_search(conn, query, where, limit)
+    return [
+        FulltextHit(int(row.id), float(row.score), row.snippet or "")
+        for row in conn.execute(_pg_search(query, where, limit))
+    ]
 
 
 def _fts5_term(term: Term) -> str:
@@ -95,16 +95,31 @@ def fts5_expression(query: SearchQuery) -> str:
     return " OR ".join(clauses)
 
 
-def _sqlite_search(query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+def _sqlite_search(
+    conn: Connection, query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: int
+) -> list[FulltextHit]:
+    """Ranks first, then snippets for the best only: SQLite would otherwise build a snippet for every
+    match before sorting. The version filter reads a covering index, not rows that carry whole texts."""
+    match = _FTS_NAME.op("MATCH")(fts5_expression(query))
     rank = func.bm25(_FTS_NAME, 10.0, 1.0)
-    snippet = func.snippet(_FTS_NAME, -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
-    return (
-        select(versions.c.id, (-rank).label("score"), snippet.label("snippet"))
+    best = conn.execute(
+        select(versions.c.id, (-rank).label("score"))
         .select_from(_FTS.join(versions, versions.c.id == _FTS.c.rowid).join(policies))
-        .where(_FTS_NAME.op("MATCH")(fts5_expression(query)), *where)
+        .with_hint(versions, f"INDEXED BY {CURRENT_VERSIONS_INDEX}", "sqlite")
+        .where(match, *where)
         .order_by(rank, versions.c.id)
         .limit(limit)
-    )
+    ).all()
+    if not best:
+        return []
+    snippet = func.snippet(_FTS_NAME, -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 24)
+    snippets = {
+        rowid: text
+        for rowid, text in conn.execute(
+            select(_FTS.c.rowid, snippet).where(match, _FTS.c.rowid.in_([row.id for row in best]))
+        )
+    }
+    return [FulltextHit(int(row.id), float(row.score), snippets.get(row.id) or "") for row in best]
 
 
 def _pg_term(term: Term) -> ColumnElement[str]:

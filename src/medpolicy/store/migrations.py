@@ -35,7 +35,13 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, sel
 from medpolicy.codes import CodeRangeSpec, range_order_span
 from medpolicy.store import fulltext
 from medpolicy.store.engine import StoreUnavailable, display_url, read_transaction, write_transaction
-from medpolicy.store.schema import STORE_TABLES, metadata, schema_migrations, version_ranges
+from medpolicy.store.schema import (
+    CURRENT_VERSIONS_INDEX,
+    STORE_TABLES,
+    metadata,
+    schema_migrations,
+    version_ranges,
+)
 
 BASELINE_VERSION = 1
 BASELINE_NAME = "policies, versions, facts and full-text index"
@@ -50,8 +56,10 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
-def _add_range_order(conn: Connection) -> None:
-    """version_ranges.order_low / order_high, filled in for the ranges already stored."""
+def _add_lookup_keys(conn: Connection) -> None:
+    """version_ranges.order_low / order_high, filled in for the ranges already stored, and the
+    covering index search reads instead of whole version rows."""
+    conn.exec_driver_sql(f"CREATE INDEX {CURRENT_VERSIONS_INDEX} ON versions (id, is_current, policy_id)")
     conn.exec_driver_sql("ALTER TABLE version_ranges ADD COLUMN order_low INTEGER")
     conn.exec_driver_sql("ALTER TABLE version_ranges ADD COLUMN order_high INTEGER")
     conn.exec_driver_sql(
@@ -74,7 +82,9 @@ def _add_range_order(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(2, "version_ranges.order_low/order_high", _add_range_order),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "range order keys and the current-versions index", _add_lookup_keys),
+)
 
 
 def latest_version() -> int:

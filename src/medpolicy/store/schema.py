@@ -68,6 +68,7 @@ policies = Table(
     Index("ix_policies_number_key", "number_key"),
 )
 
+CURRENT_VERSIONS_INDEX = "ix_versions_current_id"
 versions = Table(
     "versions",
     metadata,
@@ -94,6 +95,8 @@ versions = Table(
     UniqueConstraint("policy_id", "sha256", name="uq_versions_policy_sha256"),
     UniqueConstraint("policy_id", "version_no", name="uq_versions_policy_version_no"),
     Index("ix_versions_sha256", "sha256"),
+    # Covers "is this version current, and whose is it" without reading rows that carry whole texts.
+    Index(CURRENT_VERSIONS_INDEX, "id", "is_current", "policy_id"),
     Index("ix_versions_policy_current", "policy_id", "is_current"),
 )
 
