@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from medpolicy.codes import icd10cm
+from medpolicy.codes import CodeRangeSpec, code_order_span, icd10cm, range_order_span
 from medpolicy.model import Span
 from medpolicy.query.ranges import code_in_range
 
+DX_SYSTEM = "ICD-10-CM"
 MEDICALLY_NECESSARY = "medically_necessary"
 DENIAL_STATUSES = ("investigational", "not_medically_necessary", "not_covered", "cosmetic")
 
@@ -60,7 +61,33 @@ def icd10cm_with_dot(bare: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _in_range(code: str, start: str, end: str) -> bool:
-    return code_in_range("ICD-10-CM", code, start, end)
+    return code_in_range(DX_SYSTEM, code, start, end)
+
+
+_Bounds = tuple[int, int]
+
+
+@lru_cache(maxsize=65536)
+def _range_bounds(start: str, end: str) -> _Bounds | None:
+    """The tabular positions holding every code of the range (None: unknown, test each code)."""
+    return range_order_span(CodeRangeSpec(DX_SYSTEM, start, end))
+
+
+@lru_cache(maxsize=65536)
+def _order_span(code: str) -> _Bounds | None:
+    """The tabular positions `code` stands for (None: no range holds it)."""
+    return code_order_span(DX_SYSTEM, code)
+
+
+def _may_hold(bounds: _Bounds | None, span: _Bounds | None) -> bool:
+    """False when the range cannot hold the code: its bounds leave out the code's span.
+
+    Two integer comparisons spare the full membership test for nearly every pair of a
+    claim diagnosis and a listed range, which the diagnosis falls outside.
+    """
+    if bounds is None:
+        return True
+    return span is not None and bounds[0] <= span[0] and span[1] <= bounds[1]
 
 
 @dataclass(slots=True)
@@ -71,7 +98,7 @@ class DxList:
     covered: list[DxEntry] = field(default_factory=list, init=False)
     denied: list[DxEntry] = field(default_factory=list, init=False)
     _codes: dict[str, list[DxEntry]] = field(default_factory=dict, init=False, repr=False)
-    _ranges: list[DxEntry] = field(default_factory=list, init=False, repr=False)
+    _ranges: list[tuple[DxEntry, _Bounds | None]] = field(default_factory=list, init=False, repr=False)
     _found: dict[str, list[DxEntry]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +106,7 @@ class DxList:
             if entry.end is None:
                 self._codes.setdefault(entry.start, []).append(entry)
             else:
-                self._ranges.append(entry)
+                self._ranges.append((entry, _range_bounds(entry.start, entry.end)))
             if entry.coverage == MEDICALLY_NECESSARY:
                 self.covered.append(entry)
             elif entry.coverage in DENIAL_STATUSES:
@@ -90,6 +117,12 @@ class DxList:
         found = self._found.get(dx)
         if found is None:
             found = [entry for code in lineage(dx) for entry in self._codes.get(code, ())]
-            found += [entry for entry in self._ranges if _in_range(dx, entry.start, entry.end or entry.start)]
+            if self._ranges:
+                span = _order_span(dx)
+                found += [
+                    entry
+                    for entry, bounds in self._ranges
+                    if _may_hold(bounds, span) and _in_range(dx, entry.start, entry.end or entry.start)
+                ]
             self._found[dx] = found
         return found

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Connection, select
 
 from medpolicy.check.claims import PROCEDURE_SYSTEMS
-from medpolicy.check.diagnoses import DxEntry, DxList
+from medpolicy.check.diagnoses import DX_SYSTEM, DxEntry, DxList
 from medpolicy.model import Span
 from medpolicy.query.ranges import code_in_range
 from medpolicy.store.schema import (
@@ -37,7 +37,6 @@ from medpolicy.store.schema import (
 )
 
 CHUNK = 900  # bound parameters per IN list (SQLite allows far more; PostgreSQL plans stay small)
-DX_SYSTEM = "ICD-10-CM"
 _GROUP_HEADING = re.compile(r"^\s*group\s+\d+\b", re.I)
 # Sections diagnosis lists sit in (their headings name a list: "ICD-10 Codes that Support Medical Necessity").
 LIST_SECTION_KINDS = ("coding", "policy")
