@@ -129,9 +129,9 @@ def test_progress_is_reported_after_each_file(store: Store, tmp_path: Path) -> N
 def test_a_document_is_reported_once_it_is_committed(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 4)
     monkeypatch.setattr(ingest_module, "BATCH_SECONDS", 3600.0)
-    write_corpus(tmp_path, 7)
+    write_corpus(tmp_path, 13)
     committed_when_reported: list[int] = []
 
     def progress(item: IngestItem, done: int, total: int) -> None:
@@ -141,7 +141,8 @@ def test_a_document_is_reported_once_it_is_committed(
             )
 
     store.ingest(tmp_path, progress=progress)
-    assert committed_when_reported == [3, 3, 3, 6, 6, 6, 7]
+    # batches of 1, 2, 4, then at most 4 documents
+    assert committed_when_reported == [1, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 13, 13]
 
 
 def test_an_empty_folder_ingests_nothing(store: Store, tmp_path: Path) -> None:

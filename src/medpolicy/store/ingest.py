@@ -1,9 +1,10 @@
 """Ingesting files and folders: read and extract (in worker processes), store each document whole.
 
 Only the main process writes. Each document is stored inside its own savepoint, and the
-savepoints of up to `BATCH_DOCUMENTS` documents (or `BATCH_SECONDS` of work) are committed
-together: committing once per document spent more on the commit (and the full-text index
-flush it triggers) than on storing. So an interrupted run (Ctrl-C, a crash, SIGKILL) leaves
+savepoints of a batch are committed together: committing once per document spent more on
+the commit (and the full-text index flush it triggers) than on storing. Batches grow from
+one document to `BATCH_DOCUMENTS` (and end after `BATCH_SECONDS` of work), so the first
+documents are visible at once. So an interrupted run (Ctrl-C, a crash, SIGKILL) leaves
 every document either fully stored or absent (Ctrl-C also commits the documents already
 stored), and running the same ingest again stores what is missing: content whose sha256 is
 already stored is reported "unchanged" without being read again. A document is reported
@@ -184,6 +185,7 @@ class _Batches:
         self._conn: Connection | None = None
         self._pending: list[IngestItem] = []
         self._started = 0.0
+        self._batch_size = 1
 
     def __enter__(self) -> _Batches:
         return self
@@ -201,8 +203,9 @@ class _Batches:
             self._pending.append(IngestItem(document.path, "failed", document.error or "nothing was read"))
         else:
             self._pending.append(self._store(document, document.text, document.source, document.extraction))
-        if len(self._pending) >= BATCH_DOCUMENTS or time.monotonic() - self._started >= BATCH_SECONDS:
+        if len(self._pending) >= self._batch_size or time.monotonic() - self._started >= BATCH_SECONDS:
             self.commit()
+            self._batch_size = min(2 * self._batch_size, BATCH_DOCUMENTS)
 
     def _store(
         self, document: ReadDocument, text: Text, source: Source, extraction: Extraction
