@@ -104,8 +104,8 @@ class Citation:
         }
 
 
-# The records below are named tuples rather than frozen dataclasses: a batch builds them by
-# the ten thousand, and a tuple is built several times faster.
+# VersionHeader, Listing, Position and InForce are named tuples rather than frozen dataclasses:
+# a batch builds them by the ten thousand, and a tuple is built several times faster.
 
 
 class VersionHeader(NamedTuple):
