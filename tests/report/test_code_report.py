@@ -12,6 +12,7 @@ from medpolicy.api import Store
 from medpolicy.codes import import_clfs, import_cpt
 from medpolicy.errors import QueryError
 from medpolicy.report import NOT_AVAILABLE, CodeReport, code_report, render
+from report.documents import NK_CODES, Policy, build
 
 SECTION_TITLES = (
     "Summary & Overview",
@@ -187,6 +188,23 @@ def test_related_codes_count_the_policies_sharing_them(sample_sqlite: Store) -> 
     assert related[("CPT", "86356")].description == "Mononuclear cell antigen, quantitative"
     assert related[("ICD-10-CM", "D80.0-D84.9")].is_range
     assert ("CPT", "86357") not in related
+
+
+def test_a_related_code_cites_the_first_policy_that_describes_it(sqlite_store: Store) -> None:
+    def naming(payer: str, described: list[str | None]) -> Policy:
+        listed = [("CPT", "86356", text, None, "listed") for text in described]
+        return Policy(
+            payer, f"{payer[:2]}-1", "NK cells", codes=[NK_CODES[0], *listed], path=f"/docs/{payer}.txt"
+        )
+
+    sqlite_store.add(*build(naming("Alder Care", [None])))
+    beech = sqlite_store.add(*build(naming("Beech Health", ["Mononuclear cell antigen", "A second mention"])))
+    sqlite_store.add(*build(naming("Cypress Plan", ["Another wording"])))
+
+    first, *_ = code_report(sqlite_store, "86357").related
+    assert (first.code, first.policies) == ("86356", 3)
+    assert first.description == "Mononuclear cell antigen"
+    assert first.citation is not None and first.citation.policy_id == beech.policy_id
 
 
 def test_a_string_that_is_no_code_and_named_nowhere_is_refused(sqlite_store: Store) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import islice
 
 from medpolicy.api import Store
 from medpolicy.labels import status_label
+from medpolicy.query.changes_of import changes_of_policies
 from medpolicy.query.results import CodeChange, PolicyChange
 from medpolicy.report.citations import SourceRegistry
 from medpolicy.report.model import ChangeEntry
 from medpolicy.report.wording import shorten
+from medpolicy.store.engine import read_transaction
 
 CHANGES_LIMIT = 25
 
@@ -20,37 +23,34 @@ def change_entries(
     store: Store,
     registry: SourceRegistry,
     describe: Describe,
+    policy_ids: Iterable[int],
     *,
-    payer: str | None = None,
-    policy_id: int | None = None,
     limit: int = CHANGES_LIMIT,
 ) -> list[ChangeEntry]:
-    """The newest `limit` changes `describe` finds something to say about, each citing the newer version."""
-    entries: list[ChangeEntry] = []
-    for change in store.changes(payer=payer):
-        if policy_id is not None and change.policy_id != policy_id:
-            continue
-        described = describe(change)
-        if not described:
-            continue
-        entries.append(
-            ChangeEntry(
-                policy_id=change.policy_id,
-                payer=change.payer,
-                policy_number=change.policy_number,
-                title=change.title,
-                from_version=change.before.version_no,
-                to_version=change.after.version_no,
-                from_effective=change.before.effective,
-                to_effective=change.after.effective,
-                when=change.after.effective or change.after.ingested_at[:10],
-                changes=described,
-                citation=registry.cite_version(change.policy_id, change.after.version_no),
-            )
+    """The newest `limit` changes of these policies `describe` finds something to say about.
+
+    Each entry cites the newer version; the versions cited are loaded together, once.
+    """
+    with read_transaction(store.engine) as conn:
+        changes = changes_of_policies(conn, policy_ids)
+    described = list(islice(((change, lines) for change in changes if (lines := describe(change))), limit))
+    registry.load_versions(change.policy_id for change, _ in described)
+    return [
+        ChangeEntry(
+            policy_id=change.policy_id,
+            payer=change.payer,
+            policy_number=change.policy_number,
+            title=change.title,
+            from_version=change.before.version_no,
+            to_version=change.after.version_no,
+            from_effective=change.before.effective,
+            to_effective=change.after.effective,
+            when=change.after.effective or change.after.ingested_at[:10],
+            changes=lines,
+            citation=registry.cite_version(change.policy_id, change.after.version_no),
         )
-        if len(entries) == limit:
-            break
-    return entries
+        for change, lines in described
+    ]
 
 
 def code_change_lines(change: PolicyChange, code: str, system: str | None, names_code: bool) -> list[str]:

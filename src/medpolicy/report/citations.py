@@ -13,7 +13,7 @@ from medpolicy.api import Store
 from medpolicy.errors import QueryError
 from medpolicy.model import Span
 from medpolicy.query.results import StoredSection, VersionSummary
-from medpolicy.report.loader import CurrentVersion, Page, load_current
+from medpolicy.report.loader import CurrentVersion, Page, load_current, load_histories
 from medpolicy.report.model import Citation, SourceDocument
 
 
@@ -64,7 +64,7 @@ class SourceRegistry:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._current: dict[int, CurrentVersion] = {}
-        self._histories: dict[int, list[VersionSummary]] = {}
+        self._histories: dict[int, dict[int, VersionSummary]] = {}
         self._numbers: dict[tuple[int, int], int] = {}
         self._sources: list[SourceDocument] = []
 
@@ -74,11 +74,20 @@ class SourceRegistry:
         if missing:
             self._current.update(load_current(self._store.engine, missing))
 
+    def load_versions(self, policy_ids: Iterable[int]) -> None:
+        """Fetch every version of these policies in a few queries (before citing versions of them)."""
+        wanted = set(policy_ids)
+        self.load(wanted)
+        missing = wanted - self._histories.keys()
+        if missing:
+            self._histories.update(load_histories(self._store.engine, missing))
+
     def version(self, policy_id: int) -> CurrentVersion:
         """The policy's current version, with the facts reports cite."""
-        self.load([policy_id])
         if policy_id not in self._current:
-            raise QueryError(f"no policy with id {policy_id}")
+            self.load([policy_id])
+            if policy_id not in self._current:
+                raise QueryError(f"no policy with id {policy_id}")
         return self._current[policy_id]
 
     def cite(self, policy_id: int, span: Span | None) -> Citation:
@@ -106,9 +115,8 @@ class SourceRegistry:
     def cite_version(self, policy_id: int, version_no: int) -> Citation:
         """A citation of a whole version (any version, current or not)."""
         current = self.version(policy_id)
-        if policy_id not in self._histories:
-            self._histories[policy_id] = self._store.policy(policy_id).versions
-        summary = next(v for v in self._histories[policy_id] if v.version_no == version_no)
+        self.load_versions([policy_id])
+        summary = self._histories[policy_id][version_no]
         title = summary.title or current.title
         return Citation(
             source=self._number(current, summary),

@@ -1,8 +1,9 @@
 """The per-code report: what the code is, how it is billed, and what every payer's policy says about it.
 
 Every sentence is generated from stored facts: policies naming the code (`Store.code`),
-their versions' facts (`Store.policy`), version changes (`Store.changes`), imported
-catalogs and fee schedules, and the offline code-set data. Where the store has nothing,
+the facts of their current versions that the report cites (`loader`, in bulk), the version
+changes of the policies that name or named the code, imported catalogs and fee schedules,
+and the offline code-set data. Where the store has nothing,
 the report says `NOT_AVAILABLE`; it never fills a gap.
 
 Offline code-set facts (system, category, the section of the code set and the service
@@ -13,7 +14,6 @@ names: they are data medpolicy ships, each labelled with its source.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 from medpolicy.api import Store
@@ -39,7 +39,7 @@ from medpolicy.query.results import (
 )
 from medpolicy.report.changes import change_entries, code_change_lines
 from medpolicy.report.citations import SourceRegistry
-from medpolicy.report.loader import CurrentVersion
+from medpolicy.report.loader import CurrentVersion, payer_names, policies_ever_listing
 from medpolicy.report.model import (
     NOT_AVAILABLE,
     BillingOverview,
@@ -56,16 +56,15 @@ from medpolicy.report.model import (
     ModifierNote,
     PayerCoverage,
     PayerStatus,
-    RelatedCode,
     StoreSummary,
 )
+from medpolicy.report.related import related_codes
 from medpolicy.report.stamp import generated_at, store_summary
 from medpolicy.report.wording import join_names, plural, shorten, status_rank
 
 NON_POLICY_DOC_TYPES = ("code_page", "coverage_summary", "other")
 CODE_SET_SOURCE = "Code-set structure (public numbering of the code system; medpolicy offline data)"
 MODIFIER_SOURCE = "medpolicy modifier notes: general guidance by code family, not a payer's rule"
-RELATED_LIMIT = 60
 
 
 def code_report(store: Store, code: str, payer: str | None = None) -> CodeReport:
@@ -79,9 +78,8 @@ def code_report(store: Store, code: str, payer: str | None = None) -> CodeReport
     payer_name, payer_in_store = _payer_filter(store, payer)
     system = lookup.system or (offline.system if offline else None)
     registry = SourceRegistry(store)
-    registry.load(p.policy_id for p in lookup.policies)
-    registry.load(d.policy_id for d in lookup.descriptions)
     found = [p for p in lookup.policies if payer_name is None or payer_key(p.payer) == payer_key(payer_name)]
+    registry.load([*(p.policy_id for p in found), *(d.policy_id for d in lookup.descriptions)])
     policies = [p for p in found if is_payer_policy(p)]
     others = [p for p in found if not is_payer_policy(p)]
     rows = [_coverage_row(registry, p) for p in policies]
@@ -95,9 +93,9 @@ def code_report(store: Store, code: str, payer: str | None = None) -> CodeReport
         store,
         registry,
         lambda change: code_change_lines(change, lookup.code, system, change.policy_id in naming),
-        payer=payer_name,
+        naming | policies_ever_listing(store.engine, lookup.code, payer_name),
     )
-    related = _related(registry, lookup.code, system, found)
+    related = related_codes(store.engine, registry, lookup.code, system, (p.policy_id for p in found))
     held = store_summary(store)
     named_payers = sorted({p.payer for p in policies if p.payer}, key=str.casefold)
     report_title = f"{system} {lookup.code}" if system else lookup.code
@@ -142,8 +140,8 @@ def _payer_filter(store: Store, payer: str | None) -> tuple[str | None, bool]:
     name = canonical_payer(payer)
     if name is None:
         raise QueryError(f"payer: {payer!r} is not a payer name")
-    stored = {payer_key(p.payer): p.payer for p in store.payers()}
-    return stored.get(payer_key(name), name), payer_key(name) in stored
+    spellings = {payer_key(stored): stored for stored in payer_names(store.engine)}
+    return spellings.get(payer_key(name), name), payer_key(name) in spellings
 
 
 def is_payer_policy(found: CodePolicy) -> bool:
@@ -381,7 +379,7 @@ def _offline_text(code: str, system: str) -> str | None:
     return info.descriptions[0].text if info.descriptions else None
 
 
-# --- benchmarks, related codes, changes ------------------------------------------------------------------
+# --- reimbursement benchmarks --------------------------------------------------------------------------
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -408,58 +406,6 @@ def _fee_row(fee: Fee) -> FeeRow:
         conversion_factor=_number(fee.conversion_factor),
         source_file=fee.source_file,
     )
-
-
-@dataclass
-class _Tally:
-    system: str
-    code: str
-    is_range: bool
-    policies: int
-    description: str | None
-    policy_id: int
-    span: tuple[int, int] | None
-
-
-def _related(
-    registry: SourceRegistry, code: str, system: str | None, found: list[CodePolicy]
-) -> list[RelatedCode]:
-    """Codes and ranges the policies naming `code` also list, most shared first."""
-    tallies: dict[tuple[str, str], _Tally] = {}
-    for policy_id in dict.fromkeys(p.policy_id for p in found):
-        version = registry.version(policy_id)
-        listed: dict[tuple[str, str], tuple[bool, str | None, tuple[int, int] | None]] = {}
-        for stored in version.codes:
-            if (stored.system, stored.code) != (system, code):
-                span = stored.spans[0] if stored.spans else None
-                listed.setdefault((stored.system, stored.code), (False, stored.description, span))
-        for stored_range in version.ranges:
-            span = stored_range.spans[0] if stored_range.spans else None
-            listed.setdefault(
-                (stored_range.system, f"{stored_range.start}-{stored_range.end}"), (True, None, span)
-            )
-        for (sys_name, listed_code), (is_range, description, span) in listed.items():
-            tally = tallies.get((sys_name, listed_code))
-            if tally is None:
-                tallies[(sys_name, listed_code)] = _Tally(
-                    sys_name, listed_code, is_range, 1, description, policy_id, span
-                )
-                continue
-            tally.policies += 1
-            if tally.description is None and description:
-                tally.description, tally.policy_id, tally.span = description, policy_id, span
-    ordered = sorted(tallies.values(), key=lambda t: (-t.policies, t.system, t.code))[:RELATED_LIMIT]
-    return [
-        RelatedCode(
-            t.system,
-            t.code,
-            t.is_range,
-            t.policies,
-            t.description,
-            registry.cite(t.policy_id, t.span),
-        )
-        for t in ordered
-    ]
 
 
 # --- summary and sources -------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def policy_report(store: Store, id_or_number: int | str) -> PolicyReport:
     for summary in detail.versions:
         registry.cite_version(policy_id, summary.version_no)
     cited = {s.version_no: s for s in registry.sources() if s.policy_id == policy_id}
-    changes = change_entries(store, registry, policy_change_lines, payer=detail.payer, policy_id=policy_id)
+    changes = change_entries(store, registry, policy_change_lines, [policy_id])
     title = detail.title or (
         f"Policy {detail.policy_number}" if detail.policy_number else f"Policy #{policy_id}"
     )
