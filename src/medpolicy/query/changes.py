@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row, func, select
 from medpolicy.errors import QueryError
 from medpolicy.model import DATE_FIELDS
 from medpolicy.payers import payer_key
-from medpolicy.query.policy import iso_utc, version_order_key
+from medpolicy.query.policy import iso_utc, stored_position, version_order_key
 from medpolicy.query.results import (
     CodeChange,
     FieldChange,
@@ -23,6 +23,7 @@ from medpolicy.query.results import (
     StoredPosition,
     VersionRef,
 )
+from medpolicy.store.chunks import id_chunks
 from medpolicy.store.identity import title_key
 from medpolicy.store.schema import policies, version_codes, version_coverage, versions
 
@@ -44,68 +45,46 @@ def parse_since(since: str) -> str:
 
 
 def policy_changes(
-    conn: Connection, *, since: str | None = None, payer: str | None = None
+    conn: Connection,
+    *,
+    since: str | None = None,
+    payer: str | None = None,
+    policy_ids: Iterable[int] | None = None,
 ) -> list[PolicyChange]:
     """For each policy with two or more versions, one `PolicyChange` per pair of consecutive versions.
 
     Versions are in time order (effective date, else the order they were stored). With
     `since`, only changes whose newer version took effect (or, undated, was stored) on or
-    after that date. Newest changes first.
+    after that date; with `policy_ids`, only those policies'. Newest changes first.
     """
     since_key = parse_since(since) if since is not None else None
-    multi = select(versions.c.policy_id).group_by(versions.c.policy_id).having(func.count() >= 2)
-    chosen = select(policies.c.id).where(policies.c.id.in_(multi))
-    if payer is not None:
-        chosen = chosen.where(policies.c.payer_key == payer_key(payer))
-    policy_rows = {row.id: row for row in conn.execute(select(policies).where(policies.c.id.in_(chosen)))}
-    if not policy_rows:
-        return []
-    version_ids = select(versions.c.id).where(versions.c.policy_id.in_(chosen))
-    by_policy: dict[int, list[Row[Any]]] = defaultdict(list)
-    for row in conn.execute(
-        select(
-            versions.c.id,
-            versions.c.policy_id,
-            versions.c.version_no,
-            versions.c.sha256,
-            versions.c.title,
-            versions.c.ingested_at,
-            *(versions.c[name] for name in DATE_FIELDS),
-        ).where(versions.c.id.in_(version_ids))
-    ):
-        by_policy[row.policy_id].append(row)
-    codes: dict[int, dict[tuple[str, str], Row[Any]]] = defaultdict(dict)
-    for row in conn.execute(
-        select(version_codes).where(version_codes.c.version_id.in_(version_ids)).order_by(version_codes.c.id)
-    ):
-        codes[row.version_id].setdefault((row.system, row.code), row)
-    positions: dict[int, list[StoredPosition]] = defaultdict(list)
-    for row in conn.execute(
-        select(version_coverage)
-        .where(version_coverage.c.version_id.in_(version_ids))
-        .order_by(version_coverage.c.version_id, version_coverage.c.position)
-    ):
-        positions[row.version_id].append(
-            StoredPosition(
-                row.status,
-                row.statement,
-                row.applies_to,
-                json.loads(row.criteria_json),
-                [(int(a), int(b)) for a, b in json.loads(row.spans_json)],
-            )
-        )
-
+    header_columns = (policies.c.id, policies.c.payer, policies.c.policy_number, policies.c.title)
+    by_payer = [] if payer is None else [policies.c.payer_key == payer_key(payer)]
+    if policy_ids is None:
+        multi = select(versions.c.policy_id).group_by(versions.c.policy_id).having(func.count() >= 2)
+        header_rows = list(conn.execute(select(*header_columns).where(policies.c.id.in_(multi), *by_payer)))
+    else:
+        header_rows = [
+            row
+            for chunk in id_chunks(policy_ids)
+            for row in conn.execute(select(*header_columns).where(policies.c.id.in_(chunk), *by_payer))
+        ]
+    headers = {row.id: row for row in header_rows}
+    by_policy = _versions_by_policy(conn, headers)
+    version_ids = [row.id for rows in by_policy.values() for row in rows]
+    codes = _codes(conn, version_ids)
+    positions = _positions(conn, version_ids)
     changes = []
     for policy_id, rows in by_policy.items():
-        ordered = sorted(rows, key=version_order_key)
-        for before, after in itertools.pairwise(ordered):
+        header = headers[policy_id]
+        for before, after in itertools.pairwise(sorted(rows, key=version_order_key)):
             if since_key is not None and _when(after) < since_key:
                 continue
             change = PolicyChange(
                 policy_id=policy_id,
-                payer=policy_rows[policy_id].payer,
-                policy_number=policy_rows[policy_id].policy_number,
-                title=policy_rows[policy_id].title,
+                payer=header.payer,
+                policy_number=header.policy_number,
+                title=header.title,
                 before=_ref(before),
                 after=_ref(after),
                 date_changes=[
@@ -127,6 +106,53 @@ def policy_changes(
         key=lambda c: (c.after.effective or c.after.ingested_at[:10], c.after.ingested_at),
         reverse=True,
     )
+
+
+def _versions_by_policy(conn: Connection, policy_ids: Iterable[int]) -> dict[int, list[Row[Any]]]:
+    """The versions of each policy holding two or more, policies in the order of their first version."""
+    rows = [
+        row
+        for chunk in id_chunks(policy_ids)
+        for row in conn.execute(
+            select(
+                versions.c.id,
+                versions.c.policy_id,
+                versions.c.version_no,
+                versions.c.sha256,
+                versions.c.title,
+                versions.c.ingested_at,
+                *(versions.c[name] for name in DATE_FIELDS),
+            ).where(versions.c.policy_id.in_(chunk))
+        )
+    ]
+    by_policy: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r.id):
+        by_policy[row.policy_id].append(row)
+    return {policy_id: found for policy_id, found in by_policy.items() if len(found) >= 2}
+
+
+def _codes(conn: Connection, version_ids: list[int]) -> dict[int, dict[tuple[str, str], Row[Any]]]:
+    """Each version's codes: the first row of each (system, code), with what the comparison reads."""
+    codes: dict[int, dict[tuple[str, str], Row[Any]]] = defaultdict(dict)
+    for chunk in id_chunks(version_ids):
+        for row in conn.execute(
+            select(version_codes).where(version_codes.c.version_id.in_(chunk)).order_by(version_codes.c.id)
+        ):
+            codes[row.version_id].setdefault((row.system, row.code), row)
+    return codes
+
+
+def _positions(conn: Connection, version_ids: list[int]) -> dict[int, list[StoredPosition]]:
+    """Each version's coverage positions, in document order."""
+    positions: dict[int, list[StoredPosition]] = defaultdict(list)
+    for chunk in id_chunks(version_ids):
+        for row in conn.execute(
+            select(version_coverage)
+            .where(version_coverage.c.version_id.in_(chunk))
+            .order_by(version_coverage.c.version_id, version_coverage.c.position)
+        ):
+            positions[row.version_id].append(stored_position(row))
+    return positions
 
 
 def _when(row: Row[Any]) -> str:

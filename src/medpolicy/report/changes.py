@@ -7,7 +7,7 @@ from itertools import islice
 
 from medpolicy.api import Store
 from medpolicy.labels import status_label
-from medpolicy.query.changes_of import changes_of_policies
+from medpolicy.query.changes import policy_changes
 from medpolicy.query.results import CodeChange, PolicyChange
 from medpolicy.report.citations import SourceRegistry
 from medpolicy.report.model import ChangeEntry
@@ -32,7 +32,7 @@ def change_entries(
     Each entry cites the newer version; the versions cited are loaded together, once.
     """
     with read_transaction(store.engine) as conn:
-        changes = changes_of_policies(conn, policy_ids)
+        changes = policy_changes(conn, policy_ids=policy_ids)
     described = list(islice(((change, lines) for change in changes if (lines := describe(change))), limit))
     registry.load_versions(change.policy_id for change, _ in described)
     return [

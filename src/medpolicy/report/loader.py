@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, select
 
 from medpolicy.payers import payer_key
-from medpolicy.query.changes_of import id_chunks
 from medpolicy.query.policy import iso_utc, stored_position, stored_section
 from medpolicy.query.results import StoredPosition, StoredSection, VersionSummary
+from medpolicy.store.chunks import id_chunks
 from medpolicy.store.engine import read_transaction
 from medpolicy.store.schema import policies, version_codes, version_coverage, version_sections, versions
 

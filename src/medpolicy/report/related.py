@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, not_, select
 
 from medpolicy.model import Span
-from medpolicy.query.changes_of import id_chunks
 from medpolicy.report.citations import SourceRegistry
 from medpolicy.report.model import RelatedCode
+from medpolicy.store.chunks import id_chunks
 from medpolicy.store.engine import read_transaction
 from medpolicy.store.schema import version_codes, version_ranges
 
