@@ -145,5 +145,22 @@ def test_a_document_is_reported_once_it_is_committed(
     assert committed_when_reported == [1, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 13, 13]
 
 
+def test_an_ingest_that_stores_documents_refreshes_planner_statistics(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    def analysed() -> bool:
+        with sqlite_store.engine.connect() as conn:
+            return bool(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).scalar()
+            )
+
+    write_corpus(tmp_path, 3)
+    assert not analysed()
+    sqlite_store.ingest(tmp_path)
+    assert analysed()
+
+
 def test_an_empty_folder_ingests_nothing(store: Store, tmp_path: Path) -> None:
     assert store.ingest(tmp_path).items == []

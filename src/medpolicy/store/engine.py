@@ -30,6 +30,9 @@ class StoreUnavailable(MedpolicyError):
     """The store cannot be opened: bad URL, missing folder, not a database, server down."""
 
 
+SQLITE_ANALYSIS_ROWS = 1000  # rows sampled per index by ANALYZE
+
+
 def store_url(db: str | None) -> URL:
     """The SQLAlchemy URL for `db`: a URL (postgresql:// meaning postgresql+psycopg://), ":memory:",
     else a SQLite file path (default medpolicy.db in the working folder)."""
@@ -113,3 +116,16 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Refresh the query planner's statistics, so lookups and searches pick their indexes.
+
+    SQLite samples a bounded number of rows per index (a fraction of a second on any size);
+    PostgreSQL samples each table.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
 from sqlalchemy.sql import column, table
 
-from medpolicy.store.schema import CURRENT_VERSIONS_INDEX, policies, versions
+from medpolicy.store.schema import policies, versions
 from medpolicy.store.search_syntax import SearchQuery, Term
 
 # Highlight markers: private-use characters that never occur in extracted text.
@@ -99,13 +99,13 @@ def _sqlite_search(
     conn: Connection, query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: int
 ) -> list[FulltextHit]:
     """Ranks first, then snippets for the best only: SQLite would otherwise build a snippet for every
-    match before sorting. The version filter reads a covering index, not rows that carry whole texts."""
+    match before sorting. (With planner statistics, the version filter reads `CURRENT_VERSIONS_INDEX`
+    rather than rows that carry whole texts; ingest refreshes them.)"""
     match = _FTS_NAME.op("MATCH")(fts5_expression(query))
     rank = func.bm25(_FTS_NAME, 10.0, 1.0)
     best = conn.execute(
         select(versions.c.id, (-rank).label("score"))
         .select_from(_FTS.join(versions, versions.c.id == _FTS.c.rowid).join(policies))
-        .with_hint(versions, f"INDEXED BY {CURRENT_VERSIONS_INDEX}", "sqlite")
         .where(match, *where)
         .order_by(rank, versions.c.id)
         .limit(limit)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from medpolicy.model import Extraction, Source, Text
-from medpolicy.store.engine import read_transaction, write_transaction
+from medpolicy.store.engine import read_transaction, refresh_statistics, write_transaction
 from medpolicy.store.pipeline import ReadDocument, read_and_extract
 from medpolicy.store.schema import versions
 from medpolicy.store.writer import store_document
@@ -164,6 +164,9 @@ def ingest(
     with _Batches(engine, report) as batches:
         for document in _read_all(process, todo, jobs):
             batches.store(document)
+    if summary.new or summary.updated:
+        with suppress(SQLAlchemyError):  # only plans suffer, and the next ingest tries again
+            refresh_statistics(engine)
     return summary
 
 
