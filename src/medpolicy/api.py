@@ -17,7 +17,7 @@ from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError
 
 from medpolicy.model import Extraction, Source, Text
@@ -52,6 +52,7 @@ from medpolicy.store.engine import (
 from medpolicy.store.ingest import IngestItem, IngestSummary, ProgressCallback
 from medpolicy.store.ingest import ingest as ingest_paths
 from medpolicy.store.migrations import ensure_schema
+from medpolicy.store.schema import versions
 from medpolicy.store.writer import store_document
 
 if TYPE_CHECKING:
@@ -169,6 +170,11 @@ class Store:
     def payers(self) -> list[PayerCount]:
         """Canonical payers with their counts."""
         return self._read(payer_counts)
+
+    def revision(self) -> int:
+        """A number that changes whenever a document version is stored (0 for an empty store):
+        answers computed from the documents stay valid while it does not change."""
+        return self._read(lambda conn: int(conn.scalar(select(func.max(versions.c.id))) or 0))
 
     def stats(self) -> Stats:
         """Counts of policies, versions, codes and payers."""

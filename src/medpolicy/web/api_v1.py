@@ -29,6 +29,7 @@ from medpolicy.query.results import (
 )
 from medpolicy.store.engine import read_transaction
 from medpolicy.web import features
+from medpolicy.web.answer_cache import AnswerCache
 from medpolicy.web.errors import ApiError, error_responses
 from medpolicy.web.settings import WebSettings, check_token
 from medpolicy.web.suggest import Suggestion, suggestions
@@ -99,21 +100,27 @@ def split_list(values: list[str]) -> list[str]:
     return [item for value in values for item in _LIST_SEPARATORS.split(value) if item]
 
 
-def query_json(result: CodeLookup | Matrix | SearchResult) -> Response:
+def query_body(result: CodeLookup | Matrix | SearchResult) -> bytes:
     """A query result as JSON. The query layer's own types already hold the declared shape, so the
     response skips FastAPI's second validation of it (the most costly part of a fast lookup)."""
-    body = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
-    return Response(body, media_type="application/json")
+    return json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def query_json(result: CodeLookup | Matrix | SearchResult) -> Response:
+    return Response(query_body(result), media_type="application/json")
 
 
 # --- codes, matrix, search ---------------------------------------------------------------------------
 
 
 @router.get("/codes/{code}", response_model=CodeLookup, tags=["codes"], summary="Look up a billing code")
-def get_code(code: CodePath, store: StoreDep) -> Response:
+async def get_code(code: CodePath, store: StoreDep, request: Request) -> Response:
     """The code's system, its descriptions as documents give them, and every current policy naming it
     (directly or through a range it lists), with the policy's status and the statement behind it."""
-    return query_json(store.code(code))
+    # Runs on the event loop: a kept answer or an indexed lookup takes less than handing it to a thread.
+    cache: AnswerCache = request.app.state.answers
+    body = cache.get(store.revision(), ("code", code.upper()), lambda: query_body(store.code(code)))
+    return Response(body, media_type="application/json")
 
 
 @router.get(

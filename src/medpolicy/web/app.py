@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from medpolicy.api import Store
 from medpolicy.errors import MedpolicyError, QueryError
 from medpolicy.store.engine import StoreUnavailable
 from medpolicy.web import api_v1, pages
+from medpolicy.web.answer_cache import AnswerCache
 from medpolicy.web.errors import ApiError, from_query_error
 from medpolicy.web.limits import DEFAULT_MAX_UPLOAD_BYTES
 from medpolicy.web.settings import WebSettings
@@ -72,6 +74,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = store
+    app.state.answers = AnswerCache()
     app.state.settings = WebSettings(token=token or None, max_upload_bytes=max_upload_bytes)
     app.include_router(api_v1.router)
     app.include_router(pages.router)
@@ -79,6 +82,20 @@ def create_app(
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+# What `medpolicy serve --workers N` hands each worker process (see `app_from_environment`).
+SERVE_DB_ENV = "MEDPOLICY_SERVE_DB"
+SERVE_TOKEN_ENV = "MEDPOLICY_SERVE_TOKEN"
+SERVE_MAX_UPLOAD_ENV = "MEDPOLICY_SERVE_MAX_UPLOAD_BYTES"
+
+
+def app_from_environment() -> FastAPI:
+    """The web app over the store named in the environment: the factory each worker process of
+    `medpolicy serve --workers N` calls, as uvicorn starts workers from an import string."""
+    store = medpolicy.open(os.environ[SERVE_DB_ENV])
+    max_upload = int(os.environ.get(SERVE_MAX_UPLOAD_ENV, DEFAULT_MAX_UPLOAD_BYTES))
+    return create_app(store, token=os.environ.get(SERVE_TOKEN_ENV), max_upload_bytes=max_upload)
 
 
 def _is_api(request: Request) -> bool:
