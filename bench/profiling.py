@@ -74,6 +74,15 @@ def _component(filename: str, function: str) -> str:
         ("concurrent", "concurrent.futures"),
         ("hashlib", "hashlib"),
         ("json", "json"),
+        ("weasyprint", "WeasyPrint"),
+        ("pydyf", "pydyf"),
+        ("fontTools", "fontTools"),
+        ("tinycss2", "tinycss2"),
+        ("cssselect2", "cssselect2"),
+        ("jinja2", "Jinja2"),
+        ("pydantic", "pydantic"),
+        ("fastapi", "FastAPI"),
+        ("starlette", "Starlette"),
     ):
         if marker in filename or marker in function:
             return name

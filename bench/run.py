@@ -12,6 +12,7 @@ import argparse
 import json
 import pickle
 import shlex
+import statistics
 import sys
 import time
 import traceback
@@ -128,6 +129,9 @@ def analyse(sections: list[Section], runs: list[bench_ingest.IngestRun]) -> list
             names += f"; and {len(missed) - 3} more"
         reason = section.findings[0] if section.findings else "see the section"
         lines.append(f"**{section.title}** — {names}. {reason}.")
+    for section in sections:
+        if section.title == "Diagnoses":
+            lines += [f"Diagnosis — {finding}." for finding in section.findings]
     for run in runs:
         if run.backend != "sqlite" or run.jobs != 2 or run.rate >= bench_ingest.TARGET_RATE:
             continue
@@ -175,7 +179,12 @@ class Progress:
             sections.append(Section("Ingest throughput", skipped=f"failed: {self.ingest_failure}"))
         if self.queries:
             sections.append(bench_query.query_section(self.queries, load_average()))
-        sections.append(bench_http.http_section(self.http, self.http_rate, self.http_seconds, self.http_skip))
+        means = {
+            q.size: 1000 * statistics.fmean(q.lookup.ours) for q in self.queries if q.backend == "sqlite"
+        }
+        sections.append(
+            bench_http.http_section(self.http, self.http_rate, self.http_seconds, self.http_skip, means)
+        )
         return sections + self.extras
 
     def write(self, output: Path, seconds: float, pending: list[int]) -> None:

@@ -54,17 +54,21 @@ def store_document(conn: Connection, text: Text, source: Source, extraction: Ext
 
     key = identity_key(extraction.payer, extraction.policy_number, source.path, extraction.title)
     policy_id, created = _policy_for(conn, key, extraction)
-    version_no = 1 + (
-        conn.scalar(
-            select(versions.c.version_no)
-            .where(versions.c.policy_id == policy_id)
-            .order_by(versions.c.version_no.desc())
-            .limit(1)
-        )
-        or 0
-    )
+    siblings = conn.execute(
+        select(versions.c.version_no, versions.c.effective).where(versions.c.policy_id == policy_id)
+    ).all()
+    version_no = 1 + max((row.version_no for row in siblings), default=0)
+    # The current version has the latest effective date, ties going to the latest stored. The new
+    # version is stored last, so it is current unless another took effect later.
+    effective = extraction.dates.effective
+    is_current = all((effective or "") >= (row.effective or "") for row in siblings)
     body = _clean(text.text)
-    title = _clean_or_none(extraction.title)
+    header = {
+        "payer_as_written": _clean_or_none(extraction.payer),
+        "policy_number": _clean_or_none(extraction.policy_number),
+        "title": _clean_or_none(extraction.title),
+        "doc_type": extraction.doc_type,
+    }
     version_id = conn.execute(
         insert(versions)
         .values(
@@ -74,11 +78,8 @@ def store_document(conn: Connection, text: Text, source: Source, extraction: Ext
             source_path=source.path,
             media_type=source.media_type,
             ingested_at=datetime.now(UTC),
-            payer_as_written=_clean_or_none(extraction.payer),
-            policy_number=_clean_or_none(extraction.policy_number),
-            title=title,
-            doc_type=extraction.doc_type,
-            effective=extraction.dates.effective,
+            **header,
+            effective=effective,
             last_revised=extraction.dates.last_revised,
             original_effective=extraction.dates.original_effective,
             published=extraction.dates.published,
@@ -86,44 +87,45 @@ def store_document(conn: Connection, text: Text, source: Source, extraction: Ext
             text=body,
             segments_json=json.dumps([[s.start, s.end, s.page, s.element] for s in text.segments]),
             extraction_json=json.dumps(extraction.to_contract(source), ensure_ascii=False),
-            is_current=False,
+            is_current=is_current,
         )
         .returning(versions.c.id)
     ).scalar_one()
     _insert_facts(conn, version_id, extraction)
-    fulltext.index_version(conn, version_id, title, body)
-    refresh_current(conn, policy_id)
+    fulltext.index_version(conn, version_id, header["title"], body)
+    if is_current:
+        _make_current(conn, policy_id, version_id, header, had_others=bool(siblings))
     return StoredDocument("new" if created else "updated", policy_id, version_no)
 
 
-def refresh_current(conn: Connection, policy_id: int) -> None:
-    """Mark the policy's current version (latest effective date, else latest stored) and copy its header."""
-    rows = conn.execute(
-        select(
-            versions.c.id,
-            versions.c.effective,
-            versions.c.title,
-            versions.c.doc_type,
-            versions.c.payer_as_written,
-            versions.c.policy_number,
-        ).where(versions.c.policy_id == policy_id)
-    ).all()
-    current = max(rows, key=lambda r: (r.effective or "", r.id))
-    conn.execute(
-        update(versions)
-        .where(versions.c.policy_id == policy_id)
-        .values(is_current=versions.c.id == current.id)
-    )
+def _make_current(
+    conn: Connection, policy_id: int, version_id: int, header: dict[str, Any], *, had_others: bool
+) -> None:
+    """Mark `version_id` its policy's only current version and copy its header to the policy.
+
+    Only the version that stops being current is updated: rewriting a version row rewrites its text.
+    """
+    if had_others:
+        conn.execute(
+            update(versions)
+            .where(
+                versions.c.policy_id == policy_id,
+                versions.c.id != version_id,
+                versions.c.is_current.is_(True),
+            )
+            .values(is_current=False)
+        )
+    payer = header["payer_as_written"]
     conn.execute(
         update(policies)
         .where(policies.c.id == policy_id)
         .values(
-            title=current.title,
-            doc_type=current.doc_type,
-            payer=canonical_payer(current.payer_as_written),
-            payer_key=payer_key(current.payer_as_written),
-            policy_number=current.policy_number,
-            number_key=number_key(current.policy_number),
+            title=header["title"],
+            doc_type=header["doc_type"],
+            payer=canonical_payer(payer),
+            payer_key=payer_key(payer),
+            policy_number=header["policy_number"],
+            number_key=number_key(header["policy_number"]),
         )
     )
 
@@ -215,7 +217,10 @@ def _insert_facts(conn: Connection, version_id: int, extraction: Extraction) -> 
     range_rows = []
     for rng in extraction.code_ranges:
         status, position = status_for(rng.coverage, rng.spans, positions)
-        order_low, order_high = range_order_span(CodeRangeSpec(rng.system, rng.start, rng.end)) or (None, None)
+        order_low, order_high = range_order_span(CodeRangeSpec(rng.system, rng.start, rng.end)) or (
+            None,
+            None,
+        )
         range_rows.append(
             {
                 "system": rng.system,
