@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -67,18 +68,30 @@ def test_a_store_from_a_newer_medpolicy_is_refused(tmp_path: Path, monkeypatch: 
         medpolicy.open(path)
 
 
-def test_a_store_from_before_lookup_keys_gets_them(fresh_store_url: str) -> None:
+def _back_to_schema_1(conn: sa.Connection, warnings: list[str]) -> None:
+    """Undo migrations 2 and 3 (a schema-1 store kept the whole extraction JSON, warnings included)."""
+    conn.exec_driver_sql("DROP INDEX ix_version_ranges_order")
+    conn.exec_driver_sql("DROP INDEX ix_versions_current_id")
+    conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_low")
+    conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_high")
+    conn.exec_driver_sql("ALTER TABLE versions DROP COLUMN warnings_json")
+    conn.exec_driver_sql("ALTER TABLE versions ADD COLUMN extraction_json TEXT NOT NULL DEFAULT '{}'")
+    conn.execute(
+        sa.text("UPDATE versions SET extraction_json = :j"), {"j": json.dumps({"warnings": warnings})}
+    )
+    conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version > 1")
+
+
+def test_a_schema_1_store_is_brought_up_to_date(fresh_store_url: str) -> None:
     """Schema 2 keys version_ranges by order so lookups find ranges on an index, and adds the index
-    search reads; older stores get both, their ranges filled in."""
-    spec = PolicySpec(codes=[], ranges=[("ICD-10-CM", "C81.00", "C96.9", None), ("CPT", "0537T", "0540T", None)])
+    search reads; schema 3 keeps each version's warnings instead of a copy of every fact."""
+    spec = PolicySpec(
+        codes=[], ranges=[("ICD-10-CM", "C81.00", "C96.9", None), ("CPT", "0537T", "0540T", None)]
+    )
     with medpolicy.open(fresh_store_url) as store:
         store.add(*policy_document(spec))
-        with store.engine.begin() as conn:  # back to how a schema-1 store looked
-            conn.exec_driver_sql("DROP INDEX ix_version_ranges_order")
-            conn.exec_driver_sql("DROP INDEX ix_versions_current_id")
-            conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_low")
-            conn.exec_driver_sql("ALTER TABLE version_ranges DROP COLUMN order_high")
-            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version > 1")
+        with store.engine.begin() as conn:
+            _back_to_schema_1(conn, ["no effective date found"])
     with medpolicy.open(fresh_store_url) as store:
         assert _versions(store) == SHIPPED
         with store.engine.connect() as conn:
@@ -86,10 +99,15 @@ def test_a_store_from_before_lookup_keys_gets_them(fresh_store_url: str) -> None
                 "SELECT count(*) FROM version_ranges WHERE order_low <= order_high"
             ).scalar_one()
         assert keyed == 2
-        assert "ix_versions_current_id" in {i["name"] for i in sa.inspect(store.engine).get_indexes("versions")}
+        assert "ix_versions_current_id" in {
+            i["name"] for i in sa.inspect(store.engine).get_indexes("versions")
+        }
         assert [p.range for p in store.code("C83.30").policies] == ["C81.00-C96.9"]
         assert [p.range for p in store.code("0538T").policies] == ["0537T-0540T"]
         assert store.code("C80.1").policies == [] and store.code("0541T").policies == []
+        policy_id = store.code("0538T").policies[0].policy_id
+        assert store.policy(policy_id).version.warnings == ["no effective date found"]
+        assert "extraction_json" not in {c["name"] for c in sa.inspect(store.engine).get_columns("versions")}
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: Store) -> None:

@@ -199,7 +199,6 @@ def version_detail(conn: Connection, version_id: int, include_text: bool = False
     codes = [stored_code(r) for r in facts(version_codes, version_codes.c.id)]
     ranges = [stored_range(r) for r in facts(version_ranges, version_ranges.c.id)]
     positions = [stored_position(r) for r in facts(version_coverage, version_coverage.c.position)]
-    extraction = json.loads(row.extraction_json)
     return VersionDetail(
         summary=_summary(row),
         dates={name: getattr(row, name) for name in DATE_FIELDS},
@@ -215,7 +214,7 @@ def version_detail(conn: Connection, version_id: int, include_text: bool = False
         ],
         history=[HistoryEntry(r.date, r.text) for r in facts(version_history, version_history.c.position)],
         sections=[stored_section(r) for r in facts(version_sections, version_sections.c.position)],
-        warnings=list(extraction.get("warnings", [])),
+        warnings=list(json.loads(row.warnings_json)),
         text=row.text if include_text else None,
         pages=[tuple(seg) for seg in json.loads(row.segments_json)] if include_text else None,
     )

@@ -296,7 +296,7 @@ def _read_all(process: Process, paths: Sequence[str], jobs: int) -> Iterator[Rea
     queue = list(reversed(paths))
     suspects: list[str] = []
     while queue:
-        yield from _read_with_pool(process, queue, min(jobs, len(queue)), 2 * jobs, suspects)
+        yield from _read_with_pool(process, queue, min(jobs, len(queue)), 8 * jobs, suspects)
     while suspects:  # one document at a time, so a worker that dies again names its culprit
         yield from _read_with_pool(process, suspects, 1, 1, [])
 

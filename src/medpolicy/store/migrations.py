@@ -26,6 +26,7 @@ whenever a store is opened without them.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ from medpolicy.store.schema import (
     metadata,
     schema_migrations,
     version_ranges,
+    versions,
 )
 
 BASELINE_VERSION = 1
@@ -66,7 +68,12 @@ def _add_lookup_keys(conn: Connection) -> None:
         "CREATE INDEX ix_version_ranges_order ON version_ranges (system, order_low, order_high)"
     )
     rows = conn.execute(
-        select(version_ranges.c.id, version_ranges.c.system, version_ranges.c.range_start, version_ranges.c.range_end)
+        select(
+            version_ranges.c.id,
+            version_ranges.c.system,
+            version_ranges.c.range_start,
+            version_ranges.c.range_end,
+        )
     ).all()
     updates = []
     for row in rows:
@@ -82,8 +89,29 @@ def _add_lookup_keys(conn: Connection) -> None:
         )
 
 
+def _keep_only_warnings(conn: Connection) -> None:
+    """versions.warnings_json replaces extraction_json, which repeated every fact the version_* tables
+    hold (and doubled the bytes written per document) to keep the warnings."""
+    conn.exec_driver_sql("ALTER TABLE versions ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]'")
+    rows = conn.exec_driver_sql("SELECT id, extraction_json FROM versions").all()
+    updates = []
+    for version_id, extraction_json in rows:
+        warnings = json.loads(extraction_json or "{}").get("warnings") or []
+        if warnings:
+            updates.append({"row_id": version_id, "warnings": json.dumps(warnings, ensure_ascii=False)})
+    if updates:
+        conn.execute(
+            update(versions)
+            .where(versions.c.id == bindparam("row_id"))
+            .values(warnings_json=bindparam("warnings")),
+            updates,
+        )
+    conn.exec_driver_sql("ALTER TABLE versions DROP COLUMN extraction_json")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "range order keys and the current-versions index", _add_lookup_keys),
+    Migration(3, "versions keep the extractor's warnings, not a copy of every fact", _keep_only_warnings),
 )
 
 

@@ -90,7 +90,8 @@ versions = Table(
     Column("next_review", String),
     Column("text", Text, nullable=False),
     Column("segments_json", Text, nullable=False, default="[]"),
-    Column("extraction_json", Text, nullable=False),
+    # What the extractor warned about this document (its facts are in the version_* tables).
+    Column("warnings_json", Text, nullable=False, server_default="[]"),
     Column("is_current", Boolean, nullable=False, default=False),
     UniqueConstraint("policy_id", "sha256", name="uq_versions_policy_sha256"),
     UniqueConstraint("policy_id", "version_no", name="uq_versions_policy_version_no"),

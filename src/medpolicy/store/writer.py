@@ -86,7 +86,7 @@ def store_document(conn: Connection, text: Text, source: Source, extraction: Ext
             next_review=extraction.dates.next_review,
             text=body,
             segments_json=json.dumps([[s.start, s.end, s.page, s.element] for s in text.segments]),
-            extraction_json=json.dumps(extraction.to_contract(source), ensure_ascii=False),
+            warnings_json=json.dumps(extraction.warnings, ensure_ascii=False),
             is_current=is_current,
         )
         .returning(versions.c.id)
