@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -160,6 +161,28 @@ def test_an_ingest_that_stores_documents_refreshes_planner_statistics(
     assert not analysed()
     sqlite_store.ingest(tmp_path)
     assert analysed()
+
+
+def test_a_document_failing_to_store_leaves_no_trace_and_its_batch_is_stored(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_module, "BATCH_SECONDS", 3600.0)
+    paths = sorted(write_corpus(tmp_path, 9))
+    real_store = ingest_module.store_document
+
+    def fails_after_writing(conn: sa.Connection, text: Any, source: Any, extraction: Any) -> Any:
+        stored = real_store(conn, text, source, extraction)  # its rows are written, then the store fails
+        if source.path == str(paths[5].resolve()):
+            raise sa.exc.OperationalError("INSERT ...", {}, Exception("disk I/O error"))
+        return stored
+
+    monkeypatch.setattr(ingest_module, "store_document", fails_after_writing)
+    summary = store.ingest(tmp_path)
+    failed = summary.failed
+    assert [Path(item.path).name for item in failed] == [paths[5].name]
+    assert "could not store" in (failed[0].reason or "") and "disk I/O error" in (failed[0].reason or "")
+    assert len(summary.new) == 8 and store.stats().versions == 8
+    assert_consistent(store.engine)
 
 
 def test_an_empty_folder_ingests_nothing(store: Store, tmp_path: Path) -> None:

@@ -108,6 +108,19 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def begin_write(engine: Engine) -> Connection:
+    """A connection inside a new write transaction, for a caller that decides itself when to commit or
+    roll back (`conn.commit()` / `conn.rollback()`, then `conn.close()`)."""
+    conn = engine.connect()
+    try:
+        conn.execution_options(**{_WRITE_OPTION: True})
+        conn.begin()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """One read transaction: every query inside sees the same snapshot of the store."""

@@ -1,14 +1,14 @@
 """Ingesting files and folders: read and extract (in worker processes), store each document whole.
 
-Only the main process writes. Each document is stored inside its own savepoint, and the
-savepoints of a batch are committed together: committing once per document spent more on
-the commit (and the full-text index flush it triggers) than on storing. Batches grow from
-one document to `BATCH_DOCUMENTS` (and end after `BATCH_SECONDS` of work), so the first
-documents are visible at once. So an interrupted run (Ctrl-C, a crash, SIGKILL) leaves
-every document either fully stored or absent (Ctrl-C also commits the documents already
-stored), and running the same ingest again stores what is missing: content whose sha256 is
-already stored is reported "unchanged" without being read again. A document is reported
-once its batch is committed.
+Only the main process writes. Documents are stored in batches, one transaction each:
+committing once per document spent more on the commit (and the full-text index flush it
+triggers) than on storing. Batches grow from one document to `BATCH_DOCUMENTS` (and end
+after `BATCH_SECONDS` of work), so the first documents are visible at once. When storing a
+document fails, its batch is rolled back and the others in it are stored again one by one,
+so an interrupted run (Ctrl-C, a crash, SIGKILL) leaves every document either fully stored
+or absent (Ctrl-C also commits the documents already stored), and running the same ingest
+again stores what is missing: content whose sha256 is already stored is reported
+"unchanged" without being read again. A document is reported once its batch is committed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, suppress
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,10 +31,10 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from medpolicy.model import Extraction, Source, Text
-from medpolicy.store.engine import read_transaction, refresh_statistics, write_transaction
+from medpolicy.store.engine import begin_write, read_transaction, refresh_statistics, write_transaction
 from medpolicy.store.pipeline import ReadDocument, read_and_extract
 from medpolicy.store.schema import versions
-from medpolicy.store.writer import store_document
+from medpolicy.store.writer import StoredDocument, store_document
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".html", ".htm", ".docx", ".txt", ".text", ".md")
 IngestOutcome = Literal["new", "updated", "unchanged", "failed"]
@@ -171,11 +171,12 @@ def ingest(
 
 
 BATCH_DOCUMENTS = 64
+_Readable = tuple[str, Text, Source, Extraction]  # a document read and extracted: path, text, source, facts
 BATCH_SECONDS = 1.0
 
 
 class _Batches:
-    """Documents stored one savepoint each inside a write transaction committed every batch.
+    """Documents stored in a write transaction committed every batch.
 
     Leaving the block (normally, on Ctrl-C, or on an error) commits the documents stored so
     far; a commit that fails turns its batch's documents into failures.
@@ -184,9 +185,9 @@ class _Batches:
     def __init__(self, engine: Engine, report: Callable[[IngestItem], None]) -> None:
         self._engine = engine
         self._report = report
-        self._transaction = ExitStack()
         self._conn: Connection | None = None
-        self._pending: list[IngestItem] = []
+        self._stored: list[tuple[IngestItem, _Readable]] = []  # in the open transaction
+        self._pending: list[IngestItem] = []  # to report once the transaction ends
         self._started = 0.0
         self._batch_size = 1
 
@@ -205,41 +206,60 @@ class _Batches:
         ):
             self._pending.append(IngestItem(document.path, "failed", document.error or "nothing was read"))
         else:
-            self._pending.append(self._store(document, document.text, document.source, document.extraction))
-        if len(self._pending) >= self._batch_size or time.monotonic() - self._started >= BATCH_SECONDS:
+            try:
+                if self._conn is None:
+                    self._conn = begin_write(self._engine)
+                    self._started = time.monotonic()
+                readable = (document.path, document.text, document.source, document.extraction)
+                stored = store_document(self._conn, *readable[1:])
+            except SQLAlchemyError as exc:
+                self._roll_back_and_store_alone()
+                self._pending.append(IngestItem(document.path, "failed", f"could not store: {_detail(exc)}"))
+            except BaseException:  # e.g. Ctrl-C halfway through a document: it must not be committed
+                self._roll_back_and_store_alone()
+                raise
+            else:
+                self._stored.append((_item(document.path, stored), readable))
+        if len(self._pending) + len(self._stored) >= self._batch_size or (
+            time.monotonic() - self._started >= BATCH_SECONDS
+        ):
             self.commit()
             self._batch_size = min(2 * self._batch_size, BATCH_DOCUMENTS)
 
-    def _store(
-        self, document: ReadDocument, text: Text, source: Source, extraction: Extraction
-    ) -> IngestItem:
-        try:
-            if self._conn is None:
-                self._conn = self._transaction.enter_context(write_transaction(self._engine))
-                self._started = time.monotonic()
-            with self._conn.begin_nested():
-                stored = store_document(self._conn, text, source, extraction)
-        except SQLAlchemyError as exc:
-            return IngestItem(document.path, "failed", f"could not store: {_detail(exc)}")
-        return IngestItem(
-            document.path, stored.outcome, policy_id=stored.policy_id, version_no=stored.version_no
-        )
-
     def commit(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            stored, self._stored = self._stored, []
+            try:
+                conn.commit()
+                self._pending += [item for item, _ in stored]
+            except SQLAlchemyError as exc:
+                reason = f"could not store: {_detail(exc)}"
+                self._pending += [IngestItem(item.path, "failed", reason) for item, _ in stored]
+            finally:
+                conn.close()
         pending, self._pending = self._pending, []
-        try:
-            self._transaction.close()
-        except SQLAlchemyError as exc:
-            reason = f"could not store: {_detail(exc)}"
-            pending = [
-                item if item.outcome == "failed" else IngestItem(item.path, "failed", reason)
-                for item in pending
-            ]
-        finally:
-            self._conn = None
-            self._transaction = ExitStack()
         for item in pending:
             self._report(item)
+
+    def _roll_back_and_store_alone(self) -> None:
+        """Undo the open transaction, then store the documents it held again, each in its own."""
+        if self._conn is not None:
+            self._conn.rollback()
+            self._conn.close()
+            self._conn = None
+        stored, self._stored = self._stored, []
+        for _, (path, text, source, extraction) in stored:
+            try:
+                with write_transaction(self._engine) as conn:
+                    again = store_document(conn, text, source, extraction)
+                self._pending.append(_item(path, again))
+            except SQLAlchemyError as exc:
+                self._pending.append(IngestItem(path, "failed", f"could not store: {_detail(exc)}"))
+
+
+def _item(path: str, stored: StoredDocument) -> IngestItem:
+    return IngestItem(path, stored.outcome, policy_id=stored.policy_id, version_no=stored.version_no)
 
 
 def _detail(exc: SQLAlchemyError) -> object:
