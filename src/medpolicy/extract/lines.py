@@ -14,6 +14,7 @@ from dataclasses import dataclass
 _PAGE_MARK = re.compile(
     r"^(?:--\s*\d+\s+of\s+\d+\s*--|page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|\d{1,3}|-\s*\d+\s*-)$", re.I
 )
+_PAGE_FOOTER = re.compile(r"^(?:--\s*\d+\s+of\s+\d+\s*--|(?i:page)\s+\d+\s+(?i:of)\s+\d+)$")
 _DIGITS = re.compile(r"\d+")
 _TAGS = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
@@ -70,22 +71,20 @@ def _mark_furniture(lines: list[Line]) -> None:
     near_break: set[int] = set()
     for b in breaks:
         near_break.update(range(max(0, b - 3), min(len(lines), b + 12)))
-    counts = Counter(_furniture_key(ln.text) for ln in lines if ln.text and len(ln.text) < 140)
-    counts_near = Counter(_furniture_key(lines[i].text) for i in near_break if lines[i].text)
+    keys = [_furniture_key(ln.text) if ln.text and len(ln.text) < 140 else None for ln in lines]
+    counts = Counter(key for key in keys if key is not None)
+    counts_near = Counter(keys[i] for i in near_break if keys[i] is not None)
     for ln in lines:
         t = ln.text
         if not t:
             continue
-        if (
-            re.match(r"^--\s*\d+\s+of\s+\d+\s*--$", t)
-            or re.match(r"^page\s+\d+\s+of\s+\d+$", t, re.I)
-            or (
-                ln.index in near_break
-                and len(t) < 140
-                and counts[_furniture_key(t)] >= 3
-                and counts_near[_furniture_key(t)] * 3 >= counts[_furniture_key(t)] * 2
-                and (any(c.isalpha() for c in t) or _PAGE_MARK.match(t))
-            )
+        key = keys[ln.index]
+        if _PAGE_FOOTER.match(t) or (
+            ln.index in near_break
+            and key is not None
+            and counts[key] >= 3
+            and counts_near[key] * 3 >= counts[key] * 2
+            and (any(c.isalpha() for c in t) or _PAGE_MARK.match(t))
         ):
             ln.furniture = True
 

@@ -31,34 +31,53 @@ def detect_doc_type(text: str, lines: list[Line], multi_policy: bool) -> str:
     """The contract's doc_type; `multi_policy` is `is_index_or_bulletin(text, lines)`."""
     head = text[:HEAD_CHARS]
     first = text[:600]
-    medicare = _first_marker(
-        text[:1500],
-        (
-            ("ncd", r"National\s+Coverage\s+Determination"),
-            ("lcd", r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s+Title\b|\bLCD\s*#?\s*:\s*L\d{5}"),
+    # Each pattern below holds one of these words; most documents hold none, and a substring test
+    # is far cheaper than a case-insensitive regular expression.
+    lower = head.lower()
+    opening = text[:1500].lower()
+    medicare = (
+        _first_marker(
+            text[:1500],
             (
-                "billing_article",
-                r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type|"
-                r"\bArticle\s+Title\b",
+                ("ncd", r"National\s+Coverage\s+Determination"),
+                (
+                    "lcd",
+                    r"Local\s+Coverage\s+Determination|\bLCD\s+ID\b|\bLCD\s+Title\b|\bLCD\s*#?\s*:\s*L\d{5}",
+                ),
+                (
+                    "billing_article",
+                    r"Billing\s+and\s+Coding\s*:|\bArticle\s+ID\b|Local\s+Coverage\s+Article|Article\s+Type|"
+                    r"\bArticle\s+Title\b",
+                ),
             ),
-        ),
+        )
+        if any(word in opening for word in ("national", "local", "lcd", "billing", "article"))
+        else None
     )
     if medicare and (medicare != "ncd" or re.search(r"National\s+Coverage\s+Determination", first, re.I)):
         return medicare
-    if re.search(r"Clinical\s+Policy\s+Bulletin", head, re.I):
+    if "bulletin" in lower and re.search(r"Clinical\s+Policy\s+Bulletin", head, re.I):
         return "clinical_policy_bulletin"
-    if re.search(
-        r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b",
-        head,
-        re.I,
-    ) and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I):
+    if (
+        ("overview" in lower or "payer" in lower or "report" in lower)
+        and re.search(
+            r"Summary\s*&\s*Overview|Payer\s+Coverage\b|Key\s+payers|coverage\s+(?:summary\s+)?report\b",
+            head,
+            re.I,
+        )
+        and not re.search(r"Medical\s+Policy|Coverage\s+Policy", first, re.I)
+    ):
         return "coverage_summary"
-    if re.search(
-        r"Official\s+Descript(?:ion|or)|Common\s+Language\s+Description|Lay\s+Descript(?:ion|or)|Code\s+Descriptor|"
-        r"Plain[-\s]language\s+description",
-        head,
-        re.I,
-    ) and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I):
+    if (
+        "descript" in lower
+        and re.search(
+            r"Official\s+Descript(?:ion|or)|Common\s+Language\s+Description|Lay\s+Descript(?:ion|or)|Code\s+Descriptor|"
+            r"Plain[-\s]language\s+description",
+            head,
+            re.I,
+        )
+        and not re.search(r"Medical\s+Policy|Policy\s+Number", head, re.I)
+    ):
         return "code_page"
     if multi_policy:
         return "other"
@@ -97,7 +116,9 @@ def is_index_or_bulletin(text: str, lines: list[Line]) -> bool:
     if any(_BULLETIN.search(ln.text) for ln in lines[:15] if ln.text):
         return True
     numbers = {
-        m.group(0) for m in _POLICY_NO.finditer(text) if not (m.start() and _WORD_CHAR.match(text, m.start() - 1))
+        m.group(0)
+        for m in _POLICY_NO.finditer(text)
+        if not (m.start() and _WORD_CHAR.match(text, m.start() - 1))
     }
     if len(numbers) >= 3:
         return True
