@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import bench_corpus
-import bench_diagnose
 import bench_extract
 import bench_extras
 import bench_http
@@ -82,11 +81,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="rewrite the output from the last run's measurements (bench/out/progress.pickle), measuring nothing",
     )
-    parser.add_argument(
-        "--diagnose",
-        action="store_true",
-        help="measure only the diagnoses again, on the last run's largest SQLite store, and rewrite the output",
-    )
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = [200] if args.quick else [1000, 10_000, 50_000]
@@ -129,9 +123,6 @@ def analyse(sections: list[Section], runs: list[bench_ingest.IngestRun]) -> list
             names += f"; and {len(missed) - 3} more"
         reason = section.findings[0] if section.findings else "see the section"
         lines.append(f"**{section.title}** — {names}. {reason}.")
-    for section in sections:
-        if section.title == "Diagnoses":
-            lines += [f"Diagnosis — {finding}." for finding in section.findings]
     for run in runs:
         if run.backend != "sqlite" or run.jobs != 2 or run.rate >= bench_ingest.TARGET_RATE:
             continue
@@ -297,22 +288,12 @@ def measure_size(progress: Progress, args: argparse.Namespace, size: int, folder
         progress.ingest_profiles = bench_ingest.profile_ingest(folder, 200)
 
 
-def diagnose(progress: Progress, seed: int) -> Section:
-    """The diagnoses, on the largest SQLite store the run built."""
-    size = max(run.size for run in progress.runs if run.backend == "sqlite")
-    rows = list(manifest(OUT_DIR / f"corpus-{size}"))
-    return bench_diagnose.run(str(bench_ingest.sqlite_path(size)), size, rows, seed)
-
-
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     args = parse_args(given)
-    if args.rerender or args.diagnose:
+    if args.rerender:
         state = pickle.loads((OUT_DIR / "progress.pickle").read_bytes())
         progress = state["progress"]
-        if args.diagnose:
-            progress.extras = [s for s in progress.extras if s.title != "Diagnoses"]
-            progress.extras.append(attempt("Diagnoses", partial(diagnose, progress, args.seed)))
         progress.write(args.output, state["seconds"], state["pending"])
         log(f"rewrote {args.output} from {OUT_DIR / 'progress.pickle'}")
         return 0
@@ -349,9 +330,6 @@ def main(argv: list[str] | None = None) -> int:
             break
         finally:
             progress.write(args.output, time.perf_counter() - started, args.sizes[index + 1 :])
-    if progress.runs and not quick:
-        log("diagnoses")
-        progress.extras.append(attempt("Diagnoses", partial(diagnose, progress, args.seed)))
     if pg_version:
         postgres.drop()
     progress.write(args.output, time.perf_counter() - started, [])

@@ -13,7 +13,6 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-import bench_diagnose  # noqa: E402
 import corpus  # noqa: E402
 import httpload  # noqa: E402
 import run  # noqa: E402
@@ -124,13 +123,6 @@ def test_corpus_ingests_into_a_store(store_path: Path) -> None:
         stats = store.stats()
     assert stats.versions == COUNT
     assert stats.policies < COUNT  # later versions joined their policies
-
-
-def test_diagnoses_measure_search_lookups_and_threads(store_path: Path, rows: list[dict[str, Any]]) -> None:
-    section = bench_diagnose.run(str(store_path), COUNT, rows, seed=1)
-    assert section.findings
-    assert any(line.startswith("Code lookup:") for line in section.findings)
-    assert any(line.startswith("Serving:") for line in section.findings)
 
 
 def test_quick_mode_is_small() -> None:
