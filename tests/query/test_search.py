@@ -30,6 +30,13 @@ def test_snippets_highlight_the_matched_words(store: Store) -> None:
     assert ("lymphocytes", True) in hit.snippet_parts
 
 
+def test_a_word_deep_in_a_long_policy_is_highlighted(store: Store) -> None:
+    filler = " ".join(["The plan reviews each request against its criteria."] * 400)  # about 20,000 characters
+    store.add(*policy_document(PolicySpec(extra=f"{filler}\nPlasmapheresis is investigational.\n{filler}")))
+    hit = store.search("plasmapheresis").hits[0]
+    assert "«Plasmapheresis»" in hit.snippet
+
+
 def test_stemming_finds_other_forms_of_a_word(store: Store) -> None:
     fill(store)
     assert store.search("lymphocyte").hits and store.search("infusion").hits

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import medpolicy
 from medpolicy.cli import app
 from medpolicy.cli.serve_cmd import is_loopback
+from medpolicy.codes import icd10cm
 from medpolicy.web import create_app
 from store.documents import PolicySpec, policy_document
 
@@ -121,3 +122,12 @@ def test_a_kept_answer_is_not_reused_once_the_store_changes(tmp_path: Path) -> N
         again = client.get("/api/v1/codes/86357").json()
     assert [p["payer"] for p in first["policies"]] == ["Premera Blue Cross"]
     assert [p["payer"] for p in again["policies"]] == ["Aetna", "Premera Blue Cross"]
+
+
+def test_the_server_loads_the_diagnosis_code_set_before_it_serves(tmp_path: Path) -> None:
+    icd10cm._tree.cache_clear()
+    with medpolicy.open(tmp_path / "m.db") as store:
+        app_over_store = create_app(store)
+        assert icd10cm._tree.cache_info().currsize == 0  # creating the app loads nothing
+        with TestClient(app_over_store):
+            assert icd10cm._tree.cache_info().currsize == 1

@@ -141,6 +141,20 @@ def tsquery_expression(query: SearchQuery) -> ColumnElement[str]:
     return reduce(func.tsquery_or, clauses)
 
 
+# ts_headline parses all the text it is given; the passage around a query word is enough for a snippet.
+PG_PASSAGE_CHARS = 6000
+_PG_PROBE_CHARS = 5  # enough of a word to find its inflections ("therapy" -> "therapies")
+
+
+def _pg_passage(query: SearchQuery) -> ColumnElement[str]:
+    """The stretch of a version's text the headline is drawn from: around the first place its first
+    query word (its first letters, lower-cased) occurs, else the start of the text."""
+    probe = query.terms()[0].words[0][:_PG_PROBE_CHARS].lower()
+    found = func.strpos(func.lower(func.left(versions.c.text, PG_INDEXED_CHARS)), probe)
+    start = func.greatest(1, found - PG_PASSAGE_CHARS // 3)
+    return func.substr(versions.c.text, start, PG_PASSAGE_CHARS)
+
+
 def _pg_search(query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
     tsquery = tsquery_expression(query)
     rank = func.ts_rank_cd(_PG_VECTOR, tsquery)
@@ -154,7 +168,7 @@ def _pg_search(query: SearchQuery, where: Sequence[ColumnElement[bool]], limit: 
     )
     headline = func.ts_headline(
         _PG_CONFIG,
-        func.left(versions.c.text, PG_INDEXED_CHARS),
+        _pg_passage(query),
         tsquery_expression(query),
         f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxFragments=2, MaxWords=24, MinWords=8, "
         'FragmentDelimiter=" … "',

@@ -171,8 +171,8 @@ def ingest(
 
 
 BATCH_DOCUMENTS = 64
-_Readable = tuple[str, Text, Source, Extraction]  # a document read and extracted: path, text, source, facts
 BATCH_SECONDS = 1.0
+_Readable = tuple[str, Text, Source, Extraction]  # a document read and extracted: path, text, source, facts
 
 
 class _Batches:

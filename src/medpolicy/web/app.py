@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import medpolicy
 from medpolicy.api import Store
+from medpolicy.codes import icd10cm
 from medpolicy.errors import MedpolicyError, QueryError
 from medpolicy.store.engine import StoreUnavailable
 from medpolicy.web import api_v1, pages
@@ -66,6 +69,7 @@ def create_app(
     """The web app over `store`. Uploads need `token` (none: uploads are refused) and are capped
     at `max_upload_bytes`."""
     app = FastAPI(
+        lifespan=_load_code_sets,
         title="medpolicy",
         version=medpolicy.__version__,
         description=DESCRIPTION,
@@ -96,6 +100,14 @@ def app_from_environment() -> FastAPI:
     store = medpolicy.open(os.environ[SERVE_DB_ENV])
     max_upload = int(os.environ.get(SERVE_MAX_UPLOAD_ENV, DEFAULT_MAX_UPLOAD_BYTES))
     return create_app(store, token=os.environ.get(SERVE_TOKEN_ENV), max_upload_bytes=max_upload)
+
+
+@asynccontextmanager
+async def _load_code_sets(_app: FastAPI) -> AsyncIterator[None]:
+    """Load the ICD-10-CM code set before serving: loading it on first use (most of a second) would
+    hold up the first diagnosis-code requests and every request queued behind them."""
+    icd10cm.codes_in_order()
+    yield
 
 
 def _is_api(request: Request) -> bool:
