@@ -238,9 +238,20 @@ class PayerMention:
     folded_start: int  # position (in words) of the mention in the folded text
 
 
-@lru_cache(maxsize=4096)
+CACHED_TEXT_CHARS = 300  # lines and names recur across documents; whole texts do not, and would fill memory
+
+
 def find_payers(text: str) -> list[PayerMention]:
     """Every registry payer named in `text`, in order of first mention; the longest alias wins."""
+    return _find_payers_cached(text) if len(text) <= CACHED_TEXT_CHARS else _find_payers(text)
+
+
+@lru_cache(maxsize=4096)
+def _find_payers_cached(text: str) -> list[PayerMention]:
+    return _find_payers(text)
+
+
+def _find_payers(text: str) -> list[PayerMention]:
     seen: dict[str, PayerMention] = {}
     for position, alias in _matches(_fold(text)):
         name = _alias_index()[alias]
