@@ -86,7 +86,8 @@ def iso_utc(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
-def _summary(row: Any) -> VersionSummary:
+def version_summary(row: Any) -> VersionSummary:
+    """A `versions` row (selected with at least `SUMMARY_COLUMNS`) as a summary."""
     return VersionSummary(
         version_no=row.version_no,
         sha256=row.sha256,
@@ -100,7 +101,7 @@ def _summary(row: Any) -> VersionSummary:
     )
 
 
-_SUMMARY_COLUMNS = (
+SUMMARY_COLUMNS = (
     versions.c.id,
     versions.c.version_no,
     versions.c.sha256,
@@ -126,7 +127,7 @@ def policy_detail(
     policy_id = resolve_policy(conn, id_or_number, payer)
     policy = conn.execute(select(policies).where(policies.c.id == policy_id)).one()
     version_rows = sorted(
-        conn.execute(select(*_SUMMARY_COLUMNS).where(versions.c.policy_id == policy_id)).all(),
+        conn.execute(select(*SUMMARY_COLUMNS).where(versions.c.policy_id == policy_id)).all(),
         key=version_order_key,
     )
     if version is None:
@@ -144,7 +145,7 @@ def policy_detail(
         title=policy.title,
         doc_type=policy.doc_type,
         version=version_detail(conn, chosen.id, include_text),
-        versions=[_summary(row) for row in version_rows],
+        versions=[version_summary(row) for row in version_rows],
     )
 
 
@@ -200,7 +201,7 @@ def version_detail(conn: Connection, version_id: int, include_text: bool = False
     ranges = [stored_range(r) for r in facts(version_ranges, version_ranges.c.id)]
     positions = [stored_position(r) for r in facts(version_coverage, version_coverage.c.position)]
     return VersionDetail(
-        summary=_summary(row),
+        summary=version_summary(row),
         dates={name: getattr(row, name) for name in DATE_FIELDS},
         payer_as_written=row.payer_as_written,
         codes=codes,

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, select
 
 from medpolicy.payers import payer_key
-from medpolicy.query.policy import iso_utc, stored_position, stored_section
+from medpolicy.query.policy import SUMMARY_COLUMNS, stored_position, stored_section, version_summary
 from medpolicy.query.results import StoredPosition, StoredSection, VersionSummary
 from medpolicy.store.chunks import id_chunks
 from medpolicy.store.engine import read_transaction
@@ -26,17 +26,6 @@ from medpolicy.store.schema import policies, version_codes, version_coverage, ve
 
 Page = tuple[int, int, int | None, str | None]  # (start, end, page, element)
 
-_SUMMARY_COLUMNS = (
-    versions.c.version_no,
-    versions.c.sha256,
-    versions.c.title,
-    versions.c.effective,
-    versions.c.last_revised,
-    versions.c.ingested_at,
-    versions.c.source_path,
-    versions.c.media_type,
-    versions.c.is_current,
-)
 
 
 @dataclass(slots=True)
@@ -72,9 +61,9 @@ def load_histories(engine: Engine, policy_ids: Iterable[int]) -> dict[int, dict[
     with read_transaction(engine) as conn:
         for chunk in id_chunks(policy_ids):
             for row in conn.execute(
-                select(versions.c.policy_id, *_SUMMARY_COLUMNS).where(versions.c.policy_id.in_(chunk))
+                select(versions.c.policy_id, *SUMMARY_COLUMNS).where(versions.c.policy_id.in_(chunk))
             ):
-                histories[row.policy_id][row.version_no] = _summary(row)
+                histories[row.policy_id][row.version_no] = version_summary(row)
     return histories
 
 
@@ -109,20 +98,6 @@ def payer_names(engine: Engine) -> list[str]:
     return sorted(names, key=str.casefold)
 
 
-def _summary(row: Any) -> VersionSummary:
-    return VersionSummary(
-        version_no=row.version_no,
-        sha256=row.sha256,
-        title=row.title,
-        effective=row.effective,
-        last_revised=row.last_revised,
-        ingested_at=iso_utc(row.ingested_at),
-        source_path=row.source_path,
-        media_type=row.media_type,
-        is_current=bool(row.is_current),
-    )
-
-
 def _versions(conn: Connection, policy_ids: list[int]) -> dict[int, CurrentVersion]:
     rows = conn.execute(
         select(
@@ -132,7 +107,7 @@ def _versions(conn: Connection, policy_ids: list[int]) -> dict[int, CurrentVersi
             policies.c.title.label("policy_title"),
             policies.c.doc_type,
             versions.c.id.label("version_id"),
-            *_SUMMARY_COLUMNS,
+            *SUMMARY_COLUMNS,
             versions.c.segments_json,
         )
         .select_from(policies.join(versions, versions.c.policy_id == policies.c.id))
@@ -146,7 +121,7 @@ def _versions(conn: Connection, policy_ids: list[int]) -> dict[int, CurrentVersi
             policy_number=row.policy_number,
             title=row.policy_title,
             doc_type=row.doc_type,
-            summary=_summary(row),
+            summary=version_summary(row),
             pages=[
                 (start, end, page, element) for start, end, page, element in json.loads(row.segments_json)
             ],
